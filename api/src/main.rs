@@ -1,0 +1,2 @@
+//! fundadmin
+fn main() {}

@@ -1,0 +1,22 @@
+//! Typed identifiers, so a fund id can never be passed where another id is expected.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Identifies a fund (基金). Also its stream id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FundId(pub Uuid);
+
+impl FundId {
+    /// The fund's stream id in the event store.
+    pub fn stream_id(&self) -> String {
+        self.0.to_string()
+    }
+}
+
+impl std::fmt::Display for FundId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}

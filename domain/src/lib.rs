@@ -1,0 +1,23 @@
+//! The pure fund-administration model: values, aggregates, commands, events and rules.
+//!
+//! Nothing here performs I/O. An aggregate is a pair of pure functions over its state:
+//! [`Aggregate::decide`] turns a command into events (or a [`Rejection`] naming the broken
+//! rule) and [`Aggregate::evolve`] folds an event into the state. Facts the decision needs
+//! from the outside world (today's date, ids) are looked up by the caller and put in the
+//! command.
+//!
+//! # Layout
+//! - [`aggregate`]: the [`Aggregate`], [`DomainEvent`] and [`Rejection`] traits the event store
+//!   builds its repository on, and the given/when/then test helper.
+//! - [`money`]: [`Money`], exact CNY amounts in fen.
+//! - [`ids`]: typed identifiers such as [`FundId`].
+//! - [`fund`]: the fund aggregate (establishment; the full lifecycle comes later).
+
+pub mod aggregate;
+pub mod fund;
+pub mod ids;
+pub mod money;
+
+pub use aggregate::{Aggregate, DomainEvent, Rejection, UpcastError};
+pub use ids::FundId;
+pub use money::{Money, MoneyError};

@@ -1,0 +1,156 @@
+//! Exact CNY amounts (人民币), kept to the fen (0.01).
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+/// The largest amount the system accepts: one trillion yuan (10^12), far beyond any fund.
+pub const MAX_YUAN: i64 = 1_000_000_000_000;
+
+/// An exact amount of CNY with exactly two decimal places. Serialized as a decimal string,
+/// e.g. `"1000000.00"`. Construct with [`Money::parse`] or [`Money::from_yuan`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Money(Decimal);
+
+/// Why a string is not an amount of money.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    /// Not a decimal number.
+    #[error("not a decimal amount: {0:?}")]
+    NotANumber(String),
+    /// More than two decimal places (below the fen).
+    #[error("more than two decimal places: {0}")]
+    TooPrecise(String),
+    /// Outside ±10^12 yuan.
+    #[error("amount out of range: {0}")]
+    OutOfRange(String),
+}
+
+impl Money {
+    /// Zero yuan.
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// Parses a decimal string with at most two decimal places, within ±10^12 yuan.
+    pub fn parse(s: &str) -> Result<Self, MoneyError> {
+        let d = Decimal::from_str(s.trim()).map_err(|_| MoneyError::NotANumber(s.to_owned()))?;
+        Self::from_decimal(d)
+    }
+
+    /// Accepts a decimal with at most two significant decimal places, within ±10^12 yuan.
+    pub fn from_decimal(d: Decimal) -> Result<Self, MoneyError> {
+        let normalized = d.normalize();
+        if normalized.scale() > 2 {
+            return Err(MoneyError::TooPrecise(d.to_string()));
+        }
+        if d.abs() > Decimal::from(MAX_YUAN) {
+            return Err(MoneyError::OutOfRange(d.to_string()));
+        }
+        let mut v = normalized;
+        v.rescale(2);
+        Ok(Money(v))
+    }
+
+    /// A whole number of yuan.
+    pub fn from_yuan(yuan: i64) -> Self {
+        let mut d = Decimal::from(yuan);
+        d.rescale(2);
+        Money(d)
+    }
+
+    /// An amount in fen (1/100 yuan).
+    pub fn from_fen(fen: i64) -> Self {
+        Money(Decimal::new(fen, 2))
+    }
+
+    /// The amount as a decimal with scale 2.
+    pub fn as_decimal(&self) -> Decimal {
+        self.0
+    }
+
+    /// The amount in fen.
+    pub fn fen(&self) -> i128 {
+        self.0.mantissa()
+    }
+
+    /// Whether the amount is strictly positive.
+    pub fn is_positive(&self) -> bool {
+        self.0 > Decimal::ZERO
+    }
+}
+
+impl std::fmt::Display for Money {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl FromStr for Money {
+    type Err = MoneyError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Money::parse(s)
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Money::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_and_prints_two_decimals() {
+        assert_eq!(Money::parse("1000000").unwrap().to_string(), "1000000.00");
+        assert_eq!(Money::parse("0.1").unwrap().to_string(), "0.10");
+        assert_eq!(Money::parse("12.340").unwrap().to_string(), "12.34");
+    }
+
+    #[test]
+    fn refuses_below_the_fen() {
+        assert!(matches!(
+            Money::parse("0.001"),
+            Err(MoneyError::TooPrecise(_))
+        ));
+    }
+
+    #[test]
+    fn refuses_garbage_and_out_of_range() {
+        assert!(matches!(
+            Money::parse("ten"),
+            Err(MoneyError::NotANumber(_))
+        ));
+        assert!(matches!(
+            Money::parse("1000000000000.01"),
+            Err(MoneyError::OutOfRange(_))
+        ));
+        assert!(Money::parse("1000000000000.00").is_ok());
+    }
+
+    #[test]
+    fn serializes_as_string() {
+        let m = Money::from_fen(12345);
+        assert_eq!(serde_json::to_string(&m).unwrap(), "\"123.45\"");
+        let back: Money = serde_json::from_str("\"123.45\"").unwrap();
+        assert_eq!(back, m);
+    }
+
+    proptest! {
+        #[test]
+        fn fen_round_trip(fen in -100_000_000_000_000i64..100_000_000_000_000i64) {
+            let m = Money::from_fen(fen);
+            prop_assert_eq!(m.fen(), i128::from(fen));
+            prop_assert_eq!(Money::parse(&m.to_string()).unwrap(), m);
+        }
+    }
+}
