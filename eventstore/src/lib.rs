@@ -1,1 +1,34 @@
-//! placeholder
+//! The event log in PostgreSQL, the source of truth.
+//!
+//! # Layout
+//! - [`types`]: what is appended ([`StreamAppend`], [`NewEvent`]) and read ([`RecordedEvent`]).
+//! - [`store`]: [`EventStore`]: multi-stream appends with expected versions in one
+//!   transaction, idempotency keys, stream loading, the gap-safe global feed.
+//! - [`hash`]: the canonical bytes of an event and the per-stream sha256 chain.
+//! - [`repository`]: load → decide → append over a domain [`domain::Aggregate`], with a state
+//!   cache so a command's cost does not grow with its stream.
+//! - [`verify`]: walks the whole log and checks every chain and every stream version.
+//! - [`listen`]: LISTEN/NOTIFY wake-ups for feed readers.
+//! - [`migrate`]: the numbered SQL files of `migrations/`, applied in order.
+//! - `testkit` (feature): a fresh database per test, cloned from a migrated template.
+
+pub mod hash;
+pub mod listen;
+pub mod migrate;
+pub mod pool;
+pub mod repository;
+pub mod store;
+#[cfg(feature = "testkit")]
+pub mod testkit;
+pub mod types;
+pub mod verify;
+
+pub use pool::{connect_pool, PgPool};
+pub use repository::{CommandError, CommandOutcome, Repository};
+pub use store::{AppendError, EventStore, StoreError};
+pub use types::{
+    AppendResult, ExpectedVersion, Metadata, NewEvent, Position, RecordedEvent, StreamAppend,
+};
+
+/// The NOTIFY channel an append signals after writing events.
+pub const EVENTS_CHANNEL: &str = "fundadmin_events";

@@ -1,0 +1,271 @@
+//! The generic repository: load → decide → append over a pure [`Aggregate`].
+//!
+//! States are cached per stream with their version; a command reads only the events written
+//! after the cached version (usually none), so its cost does not grow with its stream. The
+//! cache is safe with several processes: the tail read and the expected-version check on
+//! append catch every write made elsewhere.
+
+use crate::store::{AppendError, EventStore, IdempotencyKey, StoreError};
+use crate::types::{AppendResult, ExpectedVersion, Metadata, NewEvent, StreamAppend};
+use domain::Aggregate;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// How many times a command is re-decided after losing a race on its stream.
+const MAX_ATTEMPTS: usize = 5;
+
+/// How a command is run: who, with which idempotency key, against which version.
+#[derive(Debug, Clone)]
+pub struct CommandContext {
+    /// Goes into every event's metadata.
+    pub metadata: Metadata,
+    /// A retry with the same key returns the first result.
+    pub idempotency: Option<IdempotencyKey>,
+    /// The stream version the client saw (`If-Match`); a mismatch is a conflict, not retried.
+    pub expected_version: Option<i64>,
+}
+
+impl CommandContext {
+    /// A context with metadata only.
+    pub fn new(metadata: Metadata) -> Self {
+        CommandContext {
+            metadata,
+            idempotency: None,
+            expected_version: None,
+        }
+    }
+}
+
+/// What a command did.
+#[derive(Debug, Clone)]
+pub struct CommandOutcome<E> {
+    /// The events appended (empty when the command changed nothing or was a replay).
+    pub events: Vec<E>,
+    /// Versions and positions; `None` when nothing was appended and nothing was stored.
+    pub result: Option<AppendResult>,
+    /// The stream's version after the command.
+    pub stream_version: i64,
+    /// `true` when this is the stored first result of an idempotency key.
+    pub replayed: bool,
+}
+
+/// Why a command did not go through.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError<R: std::error::Error + 'static> {
+    /// The aggregate refused it.
+    #[error(transparent)]
+    Rejected(R),
+    /// The stream was not at the version the client expected, or the race was lost too often.
+    #[error("version conflict on {stream_id}: at {actual}, expected {expected}")]
+    Conflict {
+        /// The stream.
+        stream_id: String,
+        /// Expected version.
+        expected: i64,
+        /// Actual version (-1 when unknown).
+        actual: i64,
+    },
+    /// The idempotency key was used for a different request.
+    #[error("idempotency key {0:?} was used for a different request")]
+    KeyReused(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+struct Cached<A> {
+    version: i64,
+    state: A,
+}
+
+/// Load → decide → append for aggregate `A`, with a bounded state cache.
+pub struct Repository<A: Aggregate> {
+    store: EventStore,
+    cache: Mutex<HashMap<String, Cached<A>>>,
+    capacity: usize,
+}
+
+impl<A: Aggregate> Repository<A> {
+    /// A repository caching up to `capacity` stream states.
+    pub fn new(store: EventStore, capacity: usize) -> Self {
+        Repository {
+            store,
+            cache: Mutex::new(HashMap::new()),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// The store underneath.
+    pub fn store(&self) -> &EventStore {
+        &self.store
+    }
+
+    /// The current state of a stream and its version (0 = no events).
+    pub async fn load(&self, stream_id: &str) -> Result<(A, i64), StoreError> {
+        let (mut state, mut version) = {
+            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            cache
+                .get(stream_id)
+                .map(|c| (c.state.clone(), c.version))
+                .unwrap_or_default()
+        };
+        let tail = self.store.load_stream(stream_id, version).await?;
+        if tail.is_empty() {
+            return Ok((state, version));
+        }
+        for recorded in &tail {
+            state.evolve(&recorded.decode::<A::Event>()?);
+            version = recorded.stream_version;
+        }
+        self.remember(stream_id, &state, version);
+        Ok((state, version))
+    }
+
+    /// Loads the stream, decides the command and appends its events with the loaded version
+    /// as the expected one; re-decides when a concurrent writer got there first.
+    #[tracing::instrument(skip_all, fields(stream.id = stream_id, stream.kind = A::STREAM_TYPE, command.id = %ctx.metadata.command_id))]
+    pub async fn execute(
+        &self,
+        stream_id: &str,
+        command: &A::Command,
+        ctx: &CommandContext,
+    ) -> Result<CommandOutcome<A::Event>, CommandError<A::Error>> {
+        if let Some(key) = &ctx.idempotency {
+            if let Some(first) = self.store.command_result(key).await.map_err(append_error)? {
+                return Ok(replayed(stream_id, first.result));
+            }
+        }
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (mut state, version) = self.load(stream_id).await?;
+            if let Some(expected) = ctx.expected_version {
+                if expected != version {
+                    return Err(CommandError::Conflict {
+                        stream_id: stream_id.to_owned(),
+                        expected,
+                        actual: version,
+                    });
+                }
+            }
+            let events = state.decide(command).map_err(CommandError::Rejected)?;
+            if events.is_empty() {
+                return Ok(CommandOutcome {
+                    events,
+                    result: None,
+                    stream_version: version,
+                    replayed: false,
+                });
+            }
+            let append = StreamAppend {
+                stream_id: stream_id.to_owned(),
+                stream_type: A::STREAM_TYPE.to_owned(),
+                expected: if version == 0 {
+                    ExpectedVersion::NoStream
+                } else {
+                    ExpectedVersion::Exact(version)
+                },
+                events: events
+                    .iter()
+                    .map(|e| NewEvent::from_domain(e, &ctx.metadata))
+                    .collect(),
+            };
+            match self
+                .store
+                .append(std::slice::from_ref(&append), ctx.idempotency.as_ref())
+                .await
+            {
+                Ok(appended) if appended.replayed => {
+                    return Ok(replayed(stream_id, appended.result));
+                }
+                Ok(appended) => {
+                    for event in &events {
+                        state.evolve(event);
+                    }
+                    let new_version = version + events.len() as i64;
+                    self.remember(stream_id, &state, new_version);
+                    return Ok(CommandOutcome {
+                        events,
+                        result: Some(appended.result),
+                        stream_version: new_version,
+                        replayed: false,
+                    });
+                }
+                Err(AppendError::Conflict { actual, .. })
+                    if ctx.expected_version.is_none() && attempt < MAX_ATTEMPTS =>
+                {
+                    tracing::debug!(stream.id = stream_id, actual, attempt, "lost a race; re-deciding");
+                    self.forget(stream_id);
+                }
+                Err(e) => return Err(append_error(e)),
+            }
+        }
+    }
+
+    fn remember(&self, stream_id: &str, state: &A, version: i64) {
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= self.capacity && !cache.contains_key(stream_id) {
+            // Evict an arbitrary eighth: cheap, and a miss only costs one stream load.
+            let evict: Vec<String> = cache
+                .keys()
+                .take(self.capacity / 8 + 1)
+                .cloned()
+                .collect();
+            for k in evict {
+                cache.remove(&k);
+            }
+        }
+        match cache.get_mut(stream_id) {
+            Some(c) if c.version >= version => {}
+            _ => {
+                cache.insert(
+                    stream_id.to_owned(),
+                    Cached {
+                        version,
+                        state: state.clone(),
+                    },
+                );
+            }
+        }
+    }
+
+    fn forget(&self, stream_id: &str) {
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache.remove(stream_id);
+    }
+}
+
+fn replayed<E>(stream_id: &str, result: AppendResult) -> CommandOutcome<E> {
+    let stream_version = result
+        .stream_versions
+        .iter()
+        .find(|(id, _)| id == stream_id)
+        .map(|(_, v)| *v)
+        .unwrap_or(0);
+    CommandOutcome {
+        events: Vec::new(),
+        result: Some(result),
+        stream_version,
+        replayed: true,
+    }
+}
+
+fn append_error<R: std::error::Error + 'static>(e: AppendError) -> CommandError<R> {
+    match e {
+        AppendError::Conflict {
+            stream_id,
+            expected,
+            actual,
+        } => CommandError::Conflict {
+            stream_id,
+            expected: match expected {
+                ExpectedVersion::Exact(v) => v,
+                _ => 0,
+            },
+            actual,
+        },
+        AppendError::KeyReused(k) => CommandError::KeyReused(k),
+        AppendError::Invalid(what) => CommandError::Store(StoreError::Invalid(what)),
+        AppendError::Store(s) => CommandError::Store(s),
+    }
+}

@@ -1,0 +1,199 @@
+//! What is appended to the log and what is read back.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{DomainEvent, UpcastError};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The version a writer expects a stream to be at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExpectedVersion {
+    /// Whatever the version (the stream may or may not exist).
+    Any,
+    /// The stream must not exist yet.
+    NoStream,
+    /// The stream must be exactly at this version (its last event has this number).
+    Exact(i64),
+}
+
+impl ExpectedVersion {
+    /// Whether a stream at `actual` (0 = absent) satisfies this expectation.
+    pub fn admits(&self, actual: i64) -> bool {
+        match self {
+            ExpectedVersion::Any => true,
+            ExpectedVersion::NoStream => actual == 0,
+            ExpectedVersion::Exact(v) => *v == actual,
+        }
+    }
+}
+
+/// Who did what, attached to every event.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metadata {
+    /// The acting principal, e.g. `manager:<fund>` or `admin`.
+    pub actor: String,
+    /// The principal's role.
+    pub role: String,
+    /// The token used, if any (its id, never its secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_id: Option<Uuid>,
+    /// The command that produced the event.
+    pub command_id: Uuid,
+    /// The business operation this command belongs to.
+    pub correlation_id: Uuid,
+    /// The message (command or event) that caused this command.
+    pub causation_id: Uuid,
+}
+
+impl Metadata {
+    /// Metadata for a command with a fresh id that starts its own correlation.
+    pub fn new(actor: impl Into<String>, role: impl Into<String>) -> Self {
+        let command_id = Uuid::now_v7();
+        Metadata {
+            actor: actor.into(),
+            role: role.into(),
+            token_id: None,
+            command_id,
+            correlation_id: command_id,
+            causation_id: command_id,
+        }
+    }
+}
+
+/// One event to append.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    /// Globally unique; also the NATS message id.
+    pub event_id: Uuid,
+    /// Stored `event_type`.
+    pub event_type: String,
+    /// Stored `schema_version`.
+    pub schema_version: i32,
+    /// The event's data.
+    pub payload: serde_json::Value,
+    /// Who and why.
+    pub metadata: serde_json::Value,
+    /// The business date (`None`: the recording date in China Standard Time).
+    pub effective_at: Option<NaiveDate>,
+}
+
+impl NewEvent {
+    /// Encodes a domain event (adjacently tagged: `type` → `event_type`, `data` → payload).
+    pub fn from_domain<E: DomainEvent>(event: &E, metadata: &Metadata) -> Self {
+        let mut value = serde_json::to_value(event).unwrap_or(serde_json::Value::Null);
+        let payload = value
+            .get_mut("data")
+            .map(serde_json::Value::take)
+            .unwrap_or(serde_json::Value::Null);
+        NewEvent {
+            event_id: Uuid::now_v7(),
+            event_type: event.event_type().to_owned(),
+            schema_version: event.schema_version(),
+            payload,
+            metadata: serde_json::to_value(metadata).unwrap_or(serde_json::Value::Null),
+            effective_at: event.effective_date(),
+        }
+    }
+}
+
+/// Events for one stream, with the version the writer expects it at.
+#[derive(Debug, Clone)]
+pub struct StreamAppend {
+    /// The stream.
+    pub stream_id: String,
+    /// Its type (the aggregate's `STREAM_TYPE`).
+    pub stream_type: String,
+    /// The expected version before these events.
+    pub expected: ExpectedVersion,
+    /// The events, in order.
+    pub events: Vec<NewEvent>,
+}
+
+/// A point in the gap-safe global order: `(tx_id, global_position)`.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub struct Position {
+    /// The writing transaction id (xid8).
+    pub tx_id: i64,
+    /// The event's global position.
+    pub global_position: i64,
+}
+
+/// What an append did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppendResult {
+    /// Each stream's version after the append, in the order given.
+    pub stream_versions: Vec<(String, i64)>,
+    /// Global position of the first event written.
+    pub first_position: i64,
+    /// Global position of the last event written.
+    pub last_position: i64,
+}
+
+/// An event as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordedEvent {
+    /// Position in the global log.
+    pub global_position: i64,
+    /// The writing transaction id.
+    pub tx_id: i64,
+    /// Unique id.
+    pub event_id: Uuid,
+    /// Its stream.
+    pub stream_id: String,
+    /// Its stream's type.
+    pub stream_type: String,
+    /// Its number in the stream, from 1.
+    pub stream_version: i64,
+    /// Its type.
+    pub event_type: String,
+    /// Schema version of the payload as stored.
+    pub schema_version: i32,
+    /// The data.
+    pub payload: serde_json::Value,
+    /// Who and why.
+    pub metadata: serde_json::Value,
+    /// Business date.
+    pub effective_at: NaiveDate,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// Hex sha256 chained over the stream.
+    pub hash: String,
+}
+
+impl RecordedEvent {
+    /// Its position in the gap-safe order.
+    pub fn position(&self) -> Position {
+        Position {
+            tx_id: self.tx_id,
+            global_position: self.global_position,
+        }
+    }
+
+    /// Decodes the payload as a domain event, upcasting older schema versions first.
+    pub fn decode<E: DomainEvent>(&self) -> Result<E, DecodeError> {
+        let payload = E::upcast(&self.event_type, self.schema_version, self.payload.clone())?;
+        let tagged = serde_json::json!({ "type": self.event_type, "data": payload });
+        serde_json::from_value(tagged).map_err(|e| DecodeError::Payload {
+            event_id: self.event_id,
+            message: e.to_string(),
+        })
+    }
+}
+
+/// A stored event that this code cannot read.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// No upcaster for its schema version.
+    #[error(transparent)]
+    Upcast(#[from] UpcastError),
+    /// The payload does not match the event type.
+    #[error("event {event_id}: {message}")]
+    Payload {
+        /// The event.
+        event_id: Uuid,
+        /// What serde said.
+        message: String,
+    },
+}
