@@ -33,7 +33,9 @@ pub trait Aggregate: Default + Clone + Send + Sync + 'static {
 ///
 /// Events serialize adjacently tagged, `{"type": "...", "data": {...}}`: the store keeps
 /// `type` in its `event_type` column and `data` as the payload.
-pub trait DomainEvent: Serialize + DeserializeOwned + Clone + std::fmt::Debug + Send + Sync {
+pub trait DomainEvent:
+    Serialize + DeserializeOwned + Clone + std::fmt::Debug + Send + Sync
+{
     /// The name stored in the `event_type` column.
     fn event_type(&self) -> &'static str;
 

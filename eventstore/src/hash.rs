@@ -139,7 +139,10 @@ mod tests {
         let a = json!({"b": 1, "a": {"z": "x", "y": [1, {"d": 2, "c": 3}]}});
         let b = json!({"a": {"y": [1, {"c": 3, "d": 2}], "z": "x"}, "b": 1});
         let m = json!({});
-        assert_eq!(canonical_bytes(&fields(&a, &m)), canonical_bytes(&fields(&b, &m)));
+        assert_eq!(
+            canonical_bytes(&fields(&a, &m)),
+            canonical_bytes(&fields(&b, &m))
+        );
         let mut out = Vec::new();
         write_canonical(&mut out, &a);
         assert_eq!(

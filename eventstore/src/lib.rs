@@ -9,20 +9,25 @@
 //!   cache so a command's cost does not grow with its stream.
 //! - [`verify`]: walks the whole log and checks every chain and every stream version.
 //! - [`listen`]: LISTEN/NOTIFY wake-ups for feed readers.
+//! - [`subjects`]: subject and stream names on NATS JetStream, and the relay's headers.
+//! - [`metrics`]: a small Prometheus registry.
 //! - [`migrate`]: the numbered SQL files of `migrations/`, applied in order.
 //! - `testkit` (feature): a fresh database per test, cloned from a migrated template.
 
 pub mod hash;
 pub mod listen;
+pub mod metrics;
 pub mod migrate;
 pub mod pool;
 pub mod repository;
 pub mod store;
+pub mod subjects;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 pub mod types;
 pub mod verify;
 
+pub use metrics::Metrics;
 pub use pool::{connect_pool, PgPool};
 pub use repository::{CommandError, CommandOutcome, Repository};
 pub use store::{AppendError, EventStore, StoreError};

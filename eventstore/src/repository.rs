@@ -194,7 +194,12 @@ impl<A: Aggregate> Repository<A> {
                 Err(AppendError::Conflict { actual, .. })
                     if ctx.expected_version.is_none() && attempt < MAX_ATTEMPTS =>
                 {
-                    tracing::debug!(stream.id = stream_id, actual, attempt, "lost a race; re-deciding");
+                    tracing::debug!(
+                        stream.id = stream_id,
+                        actual,
+                        attempt,
+                        "lost a race; re-deciding"
+                    );
                     self.forget(stream_id);
                 }
                 Err(e) => return Err(append_error(e)),
@@ -206,11 +211,7 @@ impl<A: Aggregate> Repository<A> {
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() >= self.capacity && !cache.contains_key(stream_id) {
             // Evict an arbitrary eighth: cheap, and a miss only costs one stream load.
-            let evict: Vec<String> = cache
-                .keys()
-                .take(self.capacity / 8 + 1)
-                .cloned()
-                .collect();
+            let evict: Vec<String> = cache.keys().take(self.capacity / 8 + 1).cloned().collect();
             for k in evict {
                 cache.remove(&k);
             }

@@ -376,9 +376,7 @@ impl EventStore {
     pub async fn position_of(&self, global_position: i64) -> Result<Option<Position>, StoreError> {
         let client = self.pool.get().await?;
         let stmt = client
-            .prepare_cached(
-                "SELECT tx_id::text::int8 FROM events WHERE global_position = $1",
-            )
+            .prepare_cached("SELECT tx_id::text::int8 FROM events WHERE global_position = $1")
             .await?;
         Ok(client
             .query_opt(&stmt, &[&global_position])
@@ -454,7 +452,10 @@ fn unique_violation_as_conflict(e: tokio_postgres::Error, appends: &[StreamAppen
     let detail = db.detail().unwrap_or_default();
     let append = appends
         .iter()
-        .find(|a| detail.contains(&format!("({}", a.stream_id)) || detail.contains(&format!("{})", a.stream_id)))
+        .find(|a| {
+            detail.contains(&format!("({}", a.stream_id))
+                || detail.contains(&format!("{})", a.stream_id))
+        })
         .or_else(|| appends.first());
     match append {
         Some(a) => AppendError::Conflict {

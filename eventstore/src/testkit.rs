@@ -107,9 +107,10 @@ async fn ensure_template(admin: &tokio_postgres::Client, base: &str, template: &
             admin.batch_execute(&sql).await.expect("create template");
         }
         {
-            let (mut client, conn) = tokio_postgres::connect(&with_database(base, &building), NoTls)
-                .await
-                .expect("connect to template");
+            let (mut client, conn) =
+                tokio_postgres::connect(&with_database(base, &building), NoTls)
+                    .await
+                    .expect("connect to template");
             let conn = tokio::spawn(conn);
             migrate::run(&mut client).await.expect("migrate template");
             drop(client);

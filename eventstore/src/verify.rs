@@ -82,10 +82,7 @@ pub async fn verify(pool: &PgPool) -> Result<VerifyReport, StoreError> {
     while let Some(row) = rows.try_next().await? {
         let e = row_to_event(&row);
         report.events += 1;
-        let (prev_version, prev_hash) = last
-            .get(&e.stream_id)
-            .copied()
-            .unwrap_or((0, GENESIS));
+        let (prev_version, prev_hash) = last.get(&e.stream_id).copied().unwrap_or((0, GENESIS));
         if e.stream_version != prev_version + 1 {
             report.problems.push(Problem::VersionGap {
                 stream_id: e.stream_id.clone(),

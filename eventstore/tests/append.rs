@@ -120,7 +120,9 @@ async fn a_multi_stream_append_is_all_or_nothing() {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, AppendError::Conflict { ref stream_id, actual: 1, .. } if stream_id == "b"));
+    assert!(
+        matches!(err, AppendError::Conflict { ref stream_id, actual: 1, .. } if stream_id == "b")
+    );
     assert_eq!(count(&db, "SELECT count(*) FROM events").await, 1);
     assert_eq!(count(&db, "SELECT count(*) FROM streams").await, 1);
 
@@ -161,7 +163,10 @@ async fn a_retried_key_returns_the_first_result_and_appends_nothing() {
     assert_eq!(count(&db, "SELECT count(*) FROM events").await, 1);
 
     let reused = store
-        .append(&[append("s", ExpectedVersion::Any, 1)], Some(&key("k1", "other body")))
+        .append(
+            &[append("s", ExpectedVersion::Any, 1)],
+            Some(&key("k1", "other body")),
+        )
         .await
         .unwrap_err();
     assert!(matches!(reused, AppendError::KeyReused(_)));
@@ -210,7 +215,10 @@ async fn events_cannot_be_updated_or_deleted() {
     ] {
         let err = c.execute(sql, &[]).await.unwrap_err();
         assert!(
-            err.as_db_error().unwrap().message().contains("events are immutable"),
+            err.as_db_error()
+                .unwrap()
+                .message()
+                .contains("events are immutable"),
             "{sql}: {err}"
         );
     }

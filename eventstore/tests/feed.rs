@@ -49,7 +49,10 @@ async fn a_reader_never_skips_a_transaction_that_commits_late() {
 
     // The reader sees nothing past its checkpoint: B waits behind A.
     let seen = store.read_feed(checkpoint, 100).await.unwrap();
-    assert!(seen.is_empty(), "B must not be visible while A is open: {seen:?}");
+    assert!(
+        seen.is_empty(),
+        "B must not be visible while A is open: {seen:?}"
+    );
 
     // A writes its event (a later global position than B's) and commits.
     a_client
@@ -75,7 +78,10 @@ async fn the_feed_pages_in_order_from_a_checkpoint() {
     let db = test_db().await;
     let store = db.store();
     for i in 0..25 {
-        store.append(&[one(&format!("s{}", i % 4))], None).await.unwrap();
+        store
+            .append(&[one(&format!("s{}", i % 4))], None)
+            .await
+            .unwrap();
     }
     let mut checkpoint = Position::default();
     let mut all = Vec::new();

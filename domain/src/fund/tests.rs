@@ -23,7 +23,10 @@ fn establish(name: &str, size: Money) -> FundCommand {
 #[test]
 fn establishing_a_new_fund_records_its_terms() {
     let events = given::<Fund>(&[])
-        .when(&establish("  昆山市天使投资基金 ", Money::from_yuan(300_000_000)))
+        .when(&establish(
+            "  昆山市天使投资基金 ",
+            Money::from_yuan(300_000_000),
+        ))
         .unwrap();
     assert_eq!(
         events,
@@ -57,7 +60,9 @@ fn the_name_must_not_be_blank_or_too_long() {
         Err(FundError::InvalidName)
     );
     let exactly_max = "基".repeat(MAX_NAME_CHARS);
-    assert!(g.when(&establish(&exactly_max, Money::from_yuan(1))).is_ok());
+    assert!(g
+        .when(&establish(&exactly_max, Money::from_yuan(1)))
+        .is_ok());
     let one_more = "基".repeat(MAX_NAME_CHARS + 1);
     assert_eq!(
         g.when(&establish(&one_more, Money::from_yuan(1))),
@@ -73,10 +78,7 @@ fn the_size_must_be_positive() {
         Err(FundError::NonPositiveSize)
     );
     assert!(g.when(&establish("A", Money::from_fen(1))).is_ok());
-    assert_eq!(
-        FundError::NonPositiveSize.code(),
-        "non_positive_fund_size"
-    );
+    assert_eq!(FundError::NonPositiveSize.code(), "non_positive_fund_size");
 }
 
 #[test]

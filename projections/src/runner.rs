@@ -1,0 +1,463 @@
+//! The projection runner: catch-up from PostgreSQL, live from NATS JetStream.
+//!
+//! Every batch is applied in one transaction that also records, per stream, the last applied
+//! version and the projection's checkpoint; the transaction first locks the checkpoint row so
+//! two runners of one projection never apply the same event twice. Deliveries are never
+//! trusted: an event at or below its stream's applied version is skipped, one above the next
+//! expected version first pulls the missing versions from the log. While live, a periodic
+//! repair compares every stream's head with the applied versions and fills what NATS lost.
+
+use crate::{nats, Projection};
+use anyhow::Context;
+use eventstore::{subjects, EventStore, Metrics, PgPool, Position, RecordedEvent};
+use futures::StreamExt;
+use std::collections::HashMap;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Events read from the PostgreSQL feed per batch.
+const CATCH_UP_BATCH: i64 = 2000;
+/// Messages taken from NATS per batch at most.
+const LIVE_BATCH: usize = 1000;
+/// How often a live runner checks stream heads against what it applied.
+const REPAIR_INTERVAL: Duration = Duration::from_secs(5);
+/// How often an idle runner without NATS polls the feed.
+const POLL_INTERVAL: Duration = Duration::from_millis(500);
+
+/// What a runner needs.
+#[derive(Clone)]
+pub struct RunnerConfig {
+    /// The database (read models live next to the log).
+    pub pool: PgPool,
+    /// For LISTEN/NOTIFY wake-ups when NATS is unavailable.
+    pub database_url: String,
+    /// NATS, or `None` to run from PostgreSQL only.
+    pub nats: Option<async_nats::Client>,
+    /// Subject prefix of this environment.
+    pub prefix: String,
+    /// Where lag and progress are reported.
+    pub metrics: Metrics,
+    /// Flips to `true` when the process shuts down.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// Creates the projection's tables and its checkpoint row if absent.
+pub async fn setup<P: Projection>(pool: &PgPool) -> anyhow::Result<()> {
+    let client = pool.get().await?;
+    client.batch_execute(P::SCHEMA).await?;
+    client
+        .execute(
+            "INSERT INTO checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING",
+            &[&P::NAME],
+        )
+        .await?;
+    Ok(())
+}
+
+/// The projection's checkpoint.
+pub async fn checkpoint(pool: &PgPool, name: &str) -> anyhow::Result<Position> {
+    let client = pool.get().await?;
+    let row = client
+        .query_opt(
+            "SELECT tx_id::text::int8, global_position FROM checkpoints WHERE name = $1",
+            &[&name],
+        )
+        .await?;
+    Ok(row
+        .map(|r| Position {
+            tx_id: r.get(0),
+            global_position: r.get(1),
+        })
+        .unwrap_or_default())
+}
+
+/// Applies a batch of events (in feed order) and records progress, in one transaction.
+/// Returns how many events were applied (duplicates and other stream types excluded).
+pub async fn apply_batch<P: Projection>(
+    projection: &P,
+    pool: &PgPool,
+    store: &EventStore,
+    events: &[RecordedEvent],
+) -> anyhow::Result<usize> {
+    let Some(last) = events.iter().map(RecordedEvent::position).max() else {
+        return Ok(0);
+    };
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    // One applier per projection at a time.
+    tx.execute(
+        "SELECT 1 FROM checkpoints WHERE name = $1 FOR UPDATE",
+        &[&P::NAME],
+    )
+    .await?;
+    let relevant: Vec<&RecordedEvent> = events
+        .iter()
+        .filter(|e| P::STREAM_TYPES.contains(&e.stream_type.as_str()))
+        .collect();
+    let ids: Vec<&str> = relevant.iter().map(|e| e.stream_id.as_str()).collect();
+    let mut applied_versions: HashMap<String, i64> = tx
+        .query(
+            "SELECT stream_id, version FROM projection_streams \
+             WHERE projection = $1 AND stream_id = ANY($2)",
+            &[&P::NAME, &ids],
+        )
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let mut applied = 0;
+    let mut touched: HashMap<String, i64> = HashMap::new();
+    for event in relevant {
+        let done = applied_versions.get(&event.stream_id).copied().unwrap_or(0);
+        if event.stream_version <= done {
+            continue; // duplicate
+        }
+        if event.stream_version > done + 1 {
+            // A gap: what NATS (or ordering) lost is read from the log first.
+            let missing = store
+                .load_stream_range(&event.stream_id, done + 1, event.stream_version - 1)
+                .await?;
+            for m in &missing {
+                projection
+                    .apply(&tx, m)
+                    .await
+                    .with_context(|| format!("{} applying {} (gap fill)", P::NAME, m.event_id))?;
+                applied += 1;
+            }
+        }
+        projection
+            .apply(&tx, event)
+            .await
+            .with_context(|| format!("{} applying {}", P::NAME, event.event_id))?;
+        applied += 1;
+        applied_versions.insert(event.stream_id.clone(), event.stream_version);
+        touched.insert(event.stream_id.clone(), event.stream_version);
+    }
+    if !touched.is_empty() {
+        let (streams, versions): (Vec<String>, Vec<i64>) = touched.into_iter().unzip();
+        tx.execute(
+            "INSERT INTO projection_streams (projection, stream_id, version) \
+             SELECT $1, * FROM unnest($2::text[], $3::int8[]) \
+             ON CONFLICT (projection, stream_id) DO UPDATE SET version = EXCLUDED.version",
+            &[&P::NAME, &streams, &versions],
+        )
+        .await?;
+    }
+    tx.execute(
+        "UPDATE checkpoints SET tx_id = $2::text::xid8, global_position = $3, updated_at = now() \
+         WHERE name = $1 AND (tx_id, global_position) < ($2::text::xid8, $3)",
+        &[&P::NAME, &last.tx_id.to_string(), &last.global_position],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(applied)
+}
+
+/// Reads the PostgreSQL feed from the checkpoint to its end; returns events applied.
+pub async fn catch_up<P: Projection>(
+    projection: &P,
+    pool: &PgPool,
+    store: &EventStore,
+    metrics: &Metrics,
+) -> anyhow::Result<u64> {
+    let mut total = 0u64;
+    let mut from = checkpoint(pool, P::NAME).await?;
+    loop {
+        let events = store.read_feed(from, CATCH_UP_BATCH).await?;
+        let Some(last) = events.last() else {
+            return Ok(total);
+        };
+        from = last.position();
+        total += apply_batch(projection, pool, store, &events).await? as u64;
+        report(metrics, P::NAME, &events);
+        if (events.len() as i64) < CATCH_UP_BATCH {
+            return Ok(total);
+        }
+    }
+}
+
+/// Applies stream versions the projection has not seen although the log has them (events
+/// NATS lost, or that were never delivered). Returns how many events were applied.
+pub async fn repair<P: Projection>(
+    projection: &P,
+    pool: &PgPool,
+    store: &EventStore,
+) -> anyhow::Result<usize> {
+    let behind: Vec<(String, i64)> = {
+        let client = pool.get().await?;
+        client
+            .query(
+                "SELECT s.stream_id, coalesce(p.version, 0) FROM streams s \
+                 LEFT JOIN projection_streams p ON p.projection = $1 AND p.stream_id = s.stream_id \
+                 WHERE s.stream_type = ANY($2) AND s.version > coalesce(p.version, 0) \
+                 LIMIT 1000",
+                &[&P::NAME, &P::STREAM_TYPES],
+            )
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect()
+    };
+    let mut applied = 0;
+    for (stream_id, version) in behind {
+        let events = store.load_stream(&stream_id, version).await?;
+        // Only events the feed has made visible: the checkpoint must not jump ahead of them.
+        applied += apply_stream_only::<P>(projection, pool, &events).await?;
+    }
+    Ok(applied)
+}
+
+/// Applies events of one stream without moving the checkpoint (used by [`repair`]).
+async fn apply_stream_only<P: Projection>(
+    projection: &P,
+    pool: &PgPool,
+    events: &[RecordedEvent],
+) -> anyhow::Result<usize> {
+    let Some(first) = events.first() else {
+        return Ok(0);
+    };
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    tx.execute(
+        "SELECT 1 FROM checkpoints WHERE name = $1 FOR UPDATE",
+        &[&P::NAME],
+    )
+    .await?;
+    let done: i64 = tx
+        .query_opt(
+            "SELECT version FROM projection_streams WHERE projection = $1 AND stream_id = $2",
+            &[&P::NAME, &first.stream_id],
+        )
+        .await?
+        .map(|r| r.get(0))
+        .unwrap_or(0);
+    let mut applied = 0;
+    let mut version = done;
+    for e in events.iter().filter(|e| e.stream_version > done) {
+        if e.stream_version != version + 1 {
+            break;
+        }
+        projection.apply(&tx, e).await?;
+        version = e.stream_version;
+        applied += 1;
+    }
+    if applied > 0 {
+        tx.execute(
+            "INSERT INTO projection_streams (projection, stream_id, version) VALUES ($1, $2, $3) \
+             ON CONFLICT (projection, stream_id) DO UPDATE SET version = EXCLUDED.version",
+            &[&P::NAME, &first.stream_id, &version],
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(applied)
+}
+
+/// Drops the projection's tables and progress, recreates them and replays the whole log.
+/// Returns the number of events applied.
+pub async fn rebuild<P: Projection>(
+    projection: &P,
+    pool: &PgPool,
+    store: &EventStore,
+    metrics: &Metrics,
+) -> anyhow::Result<u64> {
+    {
+        let mut client = pool.get().await?;
+        let tx = client.transaction().await?;
+        tx.execute(
+            "SELECT 1 FROM checkpoints WHERE name = $1 FOR UPDATE",
+            &[&P::NAME],
+        )
+        .await?;
+        tx.batch_execute(P::DROP).await?;
+        tx.batch_execute(P::SCHEMA).await?;
+        tx.execute(
+            "DELETE FROM projection_streams WHERE projection = $1",
+            &[&P::NAME],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO checkpoints (name) VALUES ($1) ON CONFLICT (name) DO UPDATE \
+             SET tx_id = '0', global_position = 0, updated_at = now()",
+            &[&P::NAME],
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    catch_up(projection, pool, store, metrics).await
+}
+
+/// Runs a projection until shutdown: catch-up from PostgreSQL, then live from NATS (or, with
+/// no NATS, from the PostgreSQL feed woken by LISTEN/NOTIFY).
+pub async fn run<P: Projection>(projection: P, config: RunnerConfig) -> anyhow::Result<()> {
+    setup::<P>(&config.pool).await?;
+    let store = EventStore::new(config.pool.clone());
+    let mut shutdown = config.shutdown.clone();
+    let mut backoff = Duration::from_millis(200);
+    while !*shutdown.borrow() {
+        let result = match &config.nats {
+            Some(nats) => run_live(&projection, &config, &store, nats).await,
+            None => run_polling(&projection, &config, &store).await,
+        };
+        match result {
+            Ok(()) => break,
+            Err(e) => {
+                tracing::warn!(
+                    projection = P::NAME,
+                    error = format!("{e:#}"),
+                    "projection runner failed; restarting"
+                );
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = shutdown.changed() => {}
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(10));
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn run_polling<P: Projection>(
+    projection: &P,
+    config: &RunnerConfig,
+    store: &EventStore,
+) -> anyhow::Result<()> {
+    let mut wake =
+        eventstore::listen::spawn_listener(config.database_url.clone(), eventstore::EVENTS_CHANNEL);
+    let mut shutdown = config.shutdown.clone();
+    loop {
+        catch_up(projection, &config.pool, store, &config.metrics).await?;
+        tokio::select! {
+            _ = eventstore::listen::wait_for_wakeup(&mut wake, POLL_INTERVAL) => {}
+            _ = shutdown.changed() => return Ok(()),
+        }
+    }
+}
+
+async fn run_live<P: Projection>(
+    projection: &P,
+    config: &RunnerConfig,
+    store: &EventStore,
+    nats: &async_nats::Client,
+) -> anyhow::Result<()> {
+    catch_up(projection, &config.pool, store, &config.metrics).await?;
+    let js = async_nats::jetstream::new(nats.clone());
+    let stream = nats::ensure_stream(&js, &config.prefix).await?;
+    let filter = match P::STREAM_TYPES {
+        [one] => format!("{}.events.{one}.*", config.prefix),
+        _ => subjects::all_events(&config.prefix),
+    };
+    let consumer = stream
+        .create_consumer(async_nats::jetstream::consumer::push::OrderedConfig {
+            deliver_subject: nats.new_inbox(),
+            filter_subject: filter,
+            deliver_policy: async_nats::jetstream::consumer::DeliverPolicy::New,
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("creating ordered consumer: {e}"))?;
+    let messages = consumer
+        .messages()
+        .await
+        .map_err(|e| anyhow::anyhow!("consuming: {e}"))?;
+    // Everything relayed before the consumer existed is in the log: read it once more.
+    catch_up(projection, &config.pool, store, &config.metrics).await?;
+    let mut batches = messages.ready_chunks(LIVE_BATCH);
+    let mut repair_tick = tokio::time::interval(REPAIR_INTERVAL);
+    let mut shutdown = config.shutdown.clone();
+    loop {
+        tokio::select! {
+            batch = batches.next() => {
+                let Some(batch) = batch else { anyhow::bail!("NATS consumer ended") };
+                let mut events = Vec::with_capacity(batch.len());
+                for message in batch {
+                    let message = message.map_err(|e| anyhow::anyhow!("NATS delivery: {e}"))?;
+                    match serde_json::from_slice::<RecordedEvent>(&message.payload) {
+                        Ok(event) => events.push(event),
+                        Err(e) => tracing::error!(subject = %message.subject, error = %e, "undecodable event message skipped; repair reads it from the log"),
+                    }
+                }
+                apply_batch(projection, &config.pool, store, &events).await?;
+                report(&config.metrics, P::NAME, &events);
+            }
+            _ = repair_tick.tick() => {
+                let fixed = repair(projection, &config.pool, store).await?;
+                if fixed > 0 {
+                    tracing::warn!(projection = P::NAME, events = fixed, "repaired events missing from NATS");
+                }
+            }
+            _ = shutdown.changed() => return Ok(()),
+        }
+    }
+}
+
+fn report(metrics: &Metrics, name: &str, events: &[RecordedEvent]) {
+    let Some(last) = events.iter().max_by_key(|e| e.position()) else {
+        return;
+    };
+    let labels = format!("projection=\"{name}\"");
+    let lag = (chrono::Utc::now() - last.recorded_at)
+        .num_microseconds()
+        .unwrap_or(0) as f64
+        / 1e6;
+    metrics.set(
+        "fundadmin_projection_lag_seconds",
+        &labels,
+        "Seconds between an event's recording and its application by the projection.",
+        lag.max(0.0),
+    );
+    metrics.set(
+        "fundadmin_projection_position",
+        &labels,
+        "Global position of the last event the projection applied.",
+        last.global_position as f64,
+    );
+    metrics.add(
+        "fundadmin_projection_events_total",
+        &labels,
+        "Events the projection has read.",
+        events.len() as f64,
+    );
+}
+
+/// Waits until projection `name` has passed the event at `global_position` or `timeout`
+/// elapses; returns whether it has. An unknown position counts as passed.
+pub async fn wait_for_position(
+    pool: &PgPool,
+    name: &str,
+    global_position: i64,
+    timeout: Duration,
+) -> anyhow::Result<bool> {
+    let store = EventStore::new(pool.clone());
+    let Some(target) = store.position_of(global_position).await? else {
+        return Ok(true);
+    };
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut pause = Duration::from_millis(2);
+    loop {
+        if checkpoint(pool, name).await? >= target {
+            return Ok(true);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Ok(false);
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(50));
+    }
+}
+
+/// Rebuilds the projection named `name`; returns events applied, or an error for an unknown
+/// name.
+pub async fn rebuild_by_name(name: &str, pool: &PgPool, metrics: &Metrics) -> anyhow::Result<u64> {
+    let store = EventStore::new(pool.clone());
+    match name {
+        n if n == <crate::funds::FundsProjection as Projection>::NAME => {
+            rebuild(&crate::funds::FundsProjection, pool, &store, metrics).await
+        }
+        other => anyhow::bail!(
+            "unknown projection {other:?}; known: {}",
+            crate::ALL.join(", ")
+        ),
+    }
+}

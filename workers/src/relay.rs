@@ -1,0 +1,258 @@
+//! The relay: a checkpointed reader of the gap-safe feed that publishes every event to NATS
+//! JetStream at `<prefix>.events.<stream_type>.<stream_id>`, with `Nats-Msg-Id = event_id` so
+//! JetStream drops republished duplicates, and headers for position, tx id, stream version
+//! and event type. Publishes are asynchronous with a bounded number awaiting their PubAck; the
+//! checkpoint moves only after every PubAck of a batch. It wakes on LISTEN/NOTIFY and polls
+//! as a fallback. One relay per database is active at a time (a session advisory lock); any
+//! other waits as a standby.
+
+use anyhow::Context;
+use async_nats::jetstream;
+use async_nats::HeaderMap;
+use eventstore::subjects::{self, headers};
+use eventstore::{EventStore, Metrics, PgPool, Position, RecordedEvent};
+use futures::stream::FuturesUnordered;
+use futures::StreamExt;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// The relay's checkpoint name.
+pub const CHECKPOINT: &str = "relay";
+const LEASE_KEY: i64 = 0x7265_6c61_79; // "relay"
+
+/// What the relay needs, and how it is tuned.
+#[derive(Clone)]
+pub struct RelayConfig {
+    /// The database.
+    pub pool: PgPool,
+    /// For LISTEN/NOTIFY and the lease connection.
+    pub database_url: String,
+    /// NATS.
+    pub nats: async_nats::Client,
+    /// Subject prefix.
+    pub prefix: String,
+    /// Metrics registry.
+    pub metrics: Metrics,
+    /// Flips to `true` on shutdown.
+    pub shutdown: watch::Receiver<bool>,
+    /// Events read per batch.
+    pub batch_size: i64,
+    /// Publishes awaiting their PubAck at most.
+    pub max_in_flight: usize,
+    /// Polling interval when no notification arrives.
+    pub poll_interval: Duration,
+}
+
+impl RelayConfig {
+    /// A configuration with the default tuning.
+    pub fn new(
+        pool: PgPool,
+        database_url: String,
+        nats: async_nats::Client,
+        prefix: String,
+        metrics: Metrics,
+        shutdown: watch::Receiver<bool>,
+    ) -> Self {
+        RelayConfig {
+            pool,
+            database_url,
+            nats,
+            prefix,
+            metrics,
+            shutdown,
+            batch_size: 1000,
+            max_in_flight: 1024,
+            poll_interval: Duration::from_millis(500),
+        }
+    }
+}
+
+/// The relay.
+pub struct Relay {
+    config: RelayConfig,
+    store: EventStore,
+    js: jetstream::Context,
+}
+
+impl Relay {
+    /// A relay with `config`.
+    pub fn new(config: RelayConfig) -> Self {
+        let store = EventStore::new(config.pool.clone());
+        let js = jetstream::new(config.nats.clone());
+        Relay { config, store, js }
+    }
+
+    /// Runs until shutdown: takes the lease, then relays batch after batch, restarting after
+    /// errors with a backoff.
+    pub async fn run(self) -> anyhow::Result<()> {
+        let mut shutdown = self.config.shutdown.clone();
+        let mut backoff = Duration::from_millis(200);
+        while !*shutdown.borrow() {
+            match self.run_leased().await {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    tracing::warn!(error = format!("{e:#}"), "relay failed; restarting");
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => {}
+                        _ = shutdown.changed() => {}
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(10));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn run_leased(&self) -> anyhow::Result<()> {
+        let (lease, conn) =
+            tokio_postgres::connect(&self.config.database_url, tokio_postgres::NoTls)
+                .await
+                .context("relay lease connection")?;
+        let conn = tokio::spawn(conn);
+        let mut shutdown = self.config.shutdown.clone();
+        loop {
+            let got: bool = lease
+                .query_one("SELECT pg_try_advisory_lock($1)", &[&LEASE_KEY])
+                .await?
+                .get(0);
+            if got {
+                break;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                _ = shutdown.changed() => return Ok(()),
+            }
+        }
+        tracing::info!(prefix = %self.config.prefix, "relay holds the lease");
+        crate::relay::ensure_checkpoint(&self.config.pool).await?;
+        projections::nats::ensure_stream(&self.js, &self.config.prefix).await?;
+        let mut wake = eventstore::listen::spawn_listener(
+            self.config.database_url.clone(),
+            eventstore::EVENTS_CHANNEL,
+        );
+        let result = loop {
+            if conn.is_finished() {
+                break Err(anyhow::anyhow!("relay lease connection lost"));
+            }
+            match self.relay_batch().await {
+                Ok(n) if n as i64 >= self.config.batch_size => continue,
+                Ok(_) => {}
+                Err(e) => break Err(e),
+            }
+            tokio::select! {
+                _ = eventstore::listen::wait_for_wakeup(&mut wake, self.config.poll_interval) => {}
+                _ = shutdown.changed() => break Ok(()),
+            }
+        };
+        drop(lease);
+        result
+    }
+
+    /// Relays one batch after the checkpoint; returns how many events it published.
+    pub async fn relay_batch(&self) -> anyhow::Result<usize> {
+        let from = checkpoint(&self.config.pool).await?;
+        let events = self.store.read_feed(from, self.config.batch_size).await?;
+        let Some(last) = events.last() else {
+            return Ok(0);
+        };
+        let mut acks = FuturesUnordered::new();
+        for event in &events {
+            if acks.len() >= self.config.max_in_flight {
+                if let Some(ack) = acks.next().await {
+                    ack?;
+                }
+            }
+            let ack = self
+                .js
+                .publish_with_headers(
+                    subjects::event_subject(
+                        &self.config.prefix,
+                        &event.stream_type,
+                        &event.stream_id,
+                    ),
+                    event_headers(event),
+                    serde_json::to_vec(event)?.into(),
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("publishing {}: {e}", event.event_id))?;
+            acks.push(async move {
+                ack.await
+                    .map(|_| ())
+                    .map_err(|e| anyhow::anyhow!("PubAck: {e}"))
+            });
+        }
+        while let Some(ack) = acks.next().await {
+            ack?;
+        }
+        save_checkpoint(&self.config.pool, last.position()).await?;
+        let m = &self.config.metrics;
+        m.add(
+            "fundadmin_relay_published_total",
+            "",
+            "Events the relay published and JetStream acknowledged.",
+            events.len() as f64,
+        );
+        m.set(
+            "fundadmin_relay_position",
+            "",
+            "Global position of the last event relayed.",
+            last.global_position as f64,
+        );
+        let lag = (chrono::Utc::now() - last.recorded_at)
+            .num_microseconds()
+            .unwrap_or(0) as f64
+            / 1e6;
+        m.set(
+            "fundadmin_relay_lag_seconds",
+            "",
+            "Seconds between the last relayed event's recording and its PubAck.",
+            lag.max(0.0),
+        );
+        Ok(events.len())
+    }
+}
+
+fn event_headers(event: &RecordedEvent) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(headers::MSG_ID, event.event_id.to_string().as_str());
+    h.insert(
+        headers::GLOBAL_POSITION,
+        event.global_position.to_string().as_str(),
+    );
+    h.insert(headers::TX_ID, event.tx_id.to_string().as_str());
+    h.insert(
+        headers::STREAM_VERSION,
+        event.stream_version.to_string().as_str(),
+    );
+    h.insert(headers::EVENT_TYPE, event.event_type.as_str());
+    h
+}
+
+/// Creates the relay's checkpoint row if absent.
+pub async fn ensure_checkpoint(pool: &PgPool) -> anyhow::Result<()> {
+    let client = pool.get().await?;
+    client
+        .execute(
+            "INSERT INTO checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING",
+            &[&CHECKPOINT],
+        )
+        .await?;
+    Ok(())
+}
+
+/// The relay's checkpoint.
+pub async fn checkpoint(pool: &PgPool) -> anyhow::Result<Position> {
+    projections::runner::checkpoint(pool, CHECKPOINT).await
+}
+
+async fn save_checkpoint(pool: &PgPool, to: Position) -> anyhow::Result<()> {
+    let client = pool.get().await?;
+    client
+        .execute(
+            "UPDATE checkpoints SET tx_id = $2::text::xid8, global_position = $3, updated_at = now() \
+             WHERE name = $1 AND (tx_id, global_position) < ($2::text::xid8, $3)",
+            &[&CHECKPOINT, &to.tx_id.to_string(), &to.global_position],
+        )
+        .await?;
+    Ok(())
+}
