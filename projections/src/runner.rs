@@ -169,7 +169,7 @@ pub async fn catch_up<P: Projection>(
         };
         from = last.position();
         total += apply_batch(projection, pool, store, &events).await? as u64;
-        report(metrics, P::NAME, &events);
+        report(metrics, P::NAME, "postgres", &events);
         if (events.len() as i64) < CATCH_UP_BATCH {
             return Ok(total);
         }
@@ -364,6 +364,7 @@ async fn run_live<P: Projection>(
     // Everything relayed before the consumer existed is in the log: read it once more.
     catch_up(projection, &config.pool, store, &config.metrics).await?;
     let mut batches = messages.ready_chunks(LIVE_BATCH);
+    let _live = LiveGauge::on(&config.metrics, P::NAME);
     let mut repair_tick = tokio::time::interval(REPAIR_INTERVAL);
     let mut shutdown = config.shutdown.clone();
     loop {
@@ -379,7 +380,7 @@ async fn run_live<P: Projection>(
                     }
                 }
                 apply_batch(projection, &config.pool, store, &events).await?;
-                report(&config.metrics, P::NAME, &events);
+                report(&config.metrics, P::NAME, "nats", &events);
             }
             _ = repair_tick.tick() => {
                 let fixed = repair(projection, &config.pool, store).await?;
@@ -392,7 +393,33 @@ async fn run_live<P: Projection>(
     }
 }
 
-fn report(metrics: &Metrics, name: &str, events: &[RecordedEvent]) {
+/// `fundadmin_projection_live{projection}` is 1 while the runner consumes from NATS.
+struct LiveGauge {
+    metrics: Metrics,
+    labels: String,
+}
+
+impl LiveGauge {
+    const NAME: &'static str = "fundadmin_projection_live";
+    const HELP: &'static str = "1 while the projection consumes live from NATS, else 0.";
+
+    fn on(metrics: &Metrics, projection: &str) -> Self {
+        let labels = format!("projection=\"{projection}\"");
+        metrics.set(Self::NAME, &labels, Self::HELP, 1.0);
+        LiveGauge {
+            metrics: metrics.clone(),
+            labels,
+        }
+    }
+}
+
+impl Drop for LiveGauge {
+    fn drop(&mut self) {
+        self.metrics.set(Self::NAME, &self.labels, Self::HELP, 0.0);
+    }
+}
+
+fn report(metrics: &Metrics, name: &str, source: &str, events: &[RecordedEvent]) {
     let Some(last) = events.iter().max_by_key(|e| e.position()) else {
         return;
     };
@@ -415,8 +442,8 @@ fn report(metrics: &Metrics, name: &str, events: &[RecordedEvent]) {
     );
     metrics.add(
         "fundadmin_projection_events_total",
-        &labels,
-        "Events the projection has read.",
+        &format!("{labels},source=\"{source}\""),
+        "Events the projection has read, by source (postgres feed or nats).",
         events.len() as f64,
     );
 }

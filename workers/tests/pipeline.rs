@@ -1,0 +1,107 @@
+//! The whole pipe: a command through the repository → the log → the relay → NATS → the funds
+//! projection, consumed live.
+
+use chrono::NaiveDate;
+use domain::fund::{Fund, FundCommand, FundKind, FundTerms};
+use domain::{FundId, Money};
+use eventstore::repository::CommandContext;
+use eventstore::testkit::{nats, nats_prefix, test_db};
+use eventstore::{subjects, Metadata, Metrics, Repository};
+use std::time::Duration;
+use tokio::sync::watch;
+use uuid::Uuid;
+use workers::{run_all, WorkersConfig};
+
+async fn wait_until(mut f: impl AsyncFnMut() -> bool, what: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !f().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_established_fund_reaches_the_read_model_through_nats() {
+    let db = test_db().await;
+    let nats = nats().await;
+    let prefix = nats_prefix();
+    let metrics = Metrics::new();
+    let (shutdown_tx, shutdown) = watch::channel(false);
+    let workers = tokio::spawn(run_all(WorkersConfig {
+        pool: db.pool.clone(),
+        database_url: db.url.clone(),
+        nats: nats.clone(),
+        prefix: prefix.clone(),
+        metrics: metrics.clone(),
+        shutdown,
+    }));
+    wait_until(
+        async || metrics.get("fundadmin_projection_live", "projection=\"funds\"") == Some(1.0),
+        "the funds projection to go live",
+    )
+    .await;
+
+    let repo = Repository::<Fund>::new(db.store(), 100);
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let fund_id = FundId(Uuid::now_v7());
+        repo.execute(
+            &fund_id.stream_id(),
+            &FundCommand::Establish {
+                fund_id,
+                terms: FundTerms {
+                    name: format!("天使基金 {i}"),
+                    kind: FundKind::Angel,
+                    total_size: Money::from_yuan(300_000_000),
+                    establishment_date: NaiveDate::from_ymd_opt(2021, 9, 1).unwrap(),
+                },
+            },
+            &CommandContext::new(Metadata::new("admin", "admin")),
+        )
+        .await
+        .unwrap();
+        ids.push(fund_id);
+    }
+
+    wait_until(
+        async || {
+            let c = db.pool.get().await.unwrap();
+            projections::funds::list(&**c, None, None, 10)
+                .await
+                .unwrap()
+                .len()
+                == 3
+        },
+        "three funds in the read model",
+    )
+    .await;
+    let c = db.pool.get().await.unwrap();
+    let view = projections::funds::get(&**c, ids[1])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(view.name, "天使基金 1");
+    assert_eq!(view.total_size.to_string(), "300000000.00");
+    assert_eq!(view.version, 1);
+    let from_nats = metrics
+        .get(
+            "fundadmin_projection_events_total",
+            "projection=\"funds\",source=\"nats\"",
+        )
+        .unwrap_or(0.0);
+    assert!(from_nats >= 3.0, "events came through NATS: {from_nats}");
+
+    shutdown_tx.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), workers)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let js = async_nats::jetstream::new(nats);
+    js.delete_stream(subjects::stream_name(&prefix))
+        .await
+        .unwrap();
+}

@@ -1,0 +1,203 @@
+//! The relay against the real PostgreSQL and the real NATS JetStream.
+
+use async_nats::jetstream;
+use eventstore::subjects;
+use eventstore::testkit::{nats, nats_prefix, test_db, TestDb};
+use eventstore::{ExpectedVersion, Metadata, Metrics, NewEvent, StreamAppend};
+use futures::StreamExt;
+use serde_json::json;
+use std::collections::HashSet;
+use std::time::Duration;
+use tokio::sync::watch;
+use uuid::Uuid;
+use workers::relay::{checkpoint, Relay, RelayConfig};
+
+async fn write_events(db: &TestDb, streams: usize, per_append: usize, appends: usize) {
+    let store = db.store();
+    for round in 0..appends {
+        let batch: Vec<StreamAppend> = (0..streams)
+            .map(|s| StreamAppend {
+                stream_id: format!("s{s}"),
+                stream_type: "test".into(),
+                expected: ExpectedVersion::Any,
+                events: (0..per_append)
+                    .map(|i| NewEvent {
+                        event_id: Uuid::now_v7(),
+                        event_type: "Tested".into(),
+                        schema_version: 1,
+                        payload: json!({ "round": round, "i": i }),
+                        metadata: serde_json::to_value(Metadata::new("admin", "admin")).unwrap(),
+                        effective_at: None,
+                    })
+                    .collect(),
+            })
+            .collect();
+        store.append(&batch, None).await.unwrap();
+    }
+}
+
+async fn stream_count(js: &jetstream::Context, prefix: &str) -> u64 {
+    match js.get_stream(subjects::stream_name(prefix)).await {
+        Ok(mut s) => s.info().await.unwrap().state.messages,
+        Err(_) => 0,
+    }
+}
+
+fn relay(
+    db: &TestDb,
+    nats: &async_nats::Client,
+    prefix: &str,
+    shutdown: watch::Receiver<bool>,
+) -> Relay {
+    relay_with_metrics(db, nats, prefix, shutdown, Metrics::new())
+}
+
+fn relay_with_metrics(
+    db: &TestDb,
+    nats: &async_nats::Client,
+    prefix: &str,
+    shutdown: watch::Receiver<bool>,
+    metrics: Metrics,
+) -> Relay {
+    let mut config = RelayConfig::new(
+        db.pool.clone(),
+        db.url.clone(),
+        nats.clone(),
+        prefix.to_owned(),
+        metrics,
+        shutdown,
+    );
+    config.max_in_flight = 32;
+    config.poll_interval = Duration::from_millis(50);
+    Relay::new(config)
+}
+
+async fn wait_until(mut f: impl AsyncFnMut() -> bool, what: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !f().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
+/// Kills the relay between publishing part of a batch and checkpointing it, restarts it, and
+/// counts what JetStream holds: every event exactly once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_relay_killed_mid_batch_and_restarted_publishes_every_event_exactly_once() {
+    let db = test_db().await;
+    let total = 20 * 10 * 15; // 3000 events
+    write_events(&db, 20, 10, 15).await;
+    let nats = nats().await;
+    let js = jetstream::new(nats.clone());
+
+    let mut killed_mid_batch = false;
+    let mut prefix = String::new();
+    for _attempt in 0..5 {
+        prefix = nats_prefix();
+        db.pool
+            .get()
+            .await
+            .unwrap()
+            .execute("DELETE FROM checkpoints WHERE name = 'relay'", &[])
+            .await
+            .unwrap();
+        let (_tx, rx) = watch::channel(false);
+        let task = tokio::spawn(relay(&db, &nats, &prefix, rx).run());
+        wait_until(
+            async || stream_count(&js, &prefix).await >= 1500,
+            "half the events",
+        )
+        .await;
+        task.abort();
+        let _ = task.await;
+        let published = stream_count(&js, &prefix).await;
+        let checkpointed = checkpoint(&db.pool).await.unwrap().global_position as u64;
+        // Global positions start at 1 here: the checkpoint counts the events acknowledged
+        // and checkpointed. Anything published beyond it will be published again.
+        if published > checkpointed && published < total as u64 {
+            killed_mid_batch = true;
+            break;
+        }
+    }
+    assert!(killed_mid_batch, "could not kill the relay mid-batch");
+
+    let (shutdown_tx, rx) = watch::channel(false);
+    let task = tokio::spawn(relay(&db, &nats, &prefix, rx).run());
+    wait_until(
+        async || checkpoint(&db.pool).await.unwrap().global_position == total,
+        "the relay to reach the head",
+    )
+    .await;
+    shutdown_tx.send(true).unwrap();
+    task.await.unwrap().unwrap();
+
+    assert_eq!(stream_count(&js, &prefix).await, total as u64);
+    // Read every message back: each event id exactly once, with its headers.
+    let stream = js.get_stream(subjects::stream_name(&prefix)).await.unwrap();
+    let consumer = stream
+        .create_consumer(jetstream::consumer::pull::Config::default())
+        .await
+        .unwrap();
+    let mut messages = consumer.messages().await.unwrap();
+    let mut ids = HashSet::new();
+    for _ in 0..total {
+        let m = tokio::time::timeout(Duration::from_secs(10), messages.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        let headers = m.headers.clone().unwrap();
+        let id = headers.get("Nats-Msg-Id").unwrap().to_string();
+        assert!(headers.get("Fundadmin-Global-Position").is_some());
+        assert!(m.subject.starts_with(&format!("{prefix}.events.test.s")));
+        assert!(ids.insert(id), "duplicate message");
+        m.ack().await.unwrap();
+    }
+    let c = db.pool.get().await.unwrap();
+    let stored: HashSet<String> = c
+        .query("SELECT event_id::text FROM events", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(ids, stored);
+    js.delete_stream(subjects::stream_name(&prefix))
+        .await
+        .unwrap();
+}
+
+/// Two relays on one database: one holds the lease, the other waits; nothing is published
+/// twice and everything is published.
+#[tokio::test(flavor = "multi_thread")]
+async fn only_one_relay_runs_at_a_time() {
+    let db = test_db().await;
+    write_events(&db, 5, 4, 5).await;
+    let nats = nats().await;
+    let js = jetstream::new(nats.clone());
+    let prefix = nats_prefix();
+    let (shutdown_tx, rx) = watch::channel(false);
+    let (ma, mb) = (Metrics::new(), Metrics::new());
+    let a = tokio::spawn(relay_with_metrics(&db, &nats, &prefix, rx.clone(), ma.clone()).run());
+    let b = tokio::spawn(relay_with_metrics(&db, &nats, &prefix, rx, mb.clone()).run());
+    wait_until(
+        async || checkpoint(&db.pool).await.unwrap().global_position == 100,
+        "the relay to reach the head",
+    )
+    .await;
+    shutdown_tx.send(true).unwrap();
+    a.await.unwrap().unwrap();
+    b.await.unwrap().unwrap();
+    assert_eq!(stream_count(&js, &prefix).await, 100);
+    // Exactly one of them published, and it published everything once.
+    let published = |m: &Metrics| m.get("fundadmin_relay_published_total", "").unwrap_or(0.0);
+    let mut counts = [published(&ma), published(&mb)];
+    counts.sort_by(f64::total_cmp);
+    assert_eq!(counts, [0.0, 100.0]);
+    js.delete_stream(subjects::stream_name(&prefix))
+        .await
+        .unwrap();
+}
