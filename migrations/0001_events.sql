@@ -67,3 +67,57 @@ CREATE TABLE checkpoints (
     global_position bigint NOT NULL DEFAULT 0,
     updated_at      timestamptz NOT NULL DEFAULT now()
 );
+
+-- One append in one statement (one round trip): checks every stream's expected version and
+-- head hash, moves the heads, inserts the events, stores the idempotency result, and returns
+-- the first and last global positions. Hashes are computed by the writer, which knows each
+-- stream's head. Errors: SQLSTATE FA409 (message = stream id, detail = actual version) on a
+-- version conflict; FA422 when the idempotency key already has a result.
+CREATE FUNCTION append_events(
+    s_ids text[], s_types text[], s_expected int8[], s_expected_heads bytea[],
+    s_versions int8[], s_heads bytea[],
+    e_ids uuid[], e_streams text[], e_stream_types text[], e_versions int8[],
+    e_types text[], e_schema_versions int4[], e_payloads jsonb[], e_metadata jsonb[],
+    e_effective date[], e_recorded timestamptz[], e_hashes bytea[],
+    p_key text, p_request_hash bytea, p_result jsonb,
+    OUT first_position bigint, OUT last_position bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+    n integer;
+BEGIN
+    FOR i IN 1 .. coalesce(array_length(s_ids, 1), 0) LOOP
+        IF s_expected[i] = 0 THEN
+            INSERT INTO streams (stream_id, stream_type, version, head_hash)
+            VALUES (s_ids[i], s_types[i], s_versions[i], s_heads[i])
+            ON CONFLICT (stream_id) DO NOTHING;
+        ELSE
+            UPDATE streams SET version = s_versions[i], head_hash = s_heads[i]
+            WHERE stream_id = s_ids[i] AND version = s_expected[i]
+              AND head_hash = s_expected_heads[i];
+        END IF;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        IF n = 0 THEN
+            RAISE EXCEPTION USING ERRCODE = 'FA409', MESSAGE = s_ids[i],
+                DETAIL = coalesce((SELECT version::text FROM streams WHERE stream_id = s_ids[i]), '0');
+        END IF;
+    END LOOP;
+    WITH ins AS (
+        INSERT INTO events (event_id, stream_id, stream_type, stream_version, event_type,
+                            schema_version, payload, metadata, effective_at, recorded_at, hash)
+        SELECT * FROM unnest(e_ids, e_streams, e_stream_types, e_versions, e_types,
+                             e_schema_versions, e_payloads, e_metadata, e_effective,
+                             e_recorded, e_hashes)
+        RETURNING global_position)
+    SELECT min(global_position), max(global_position) INTO first_position, last_position FROM ins;
+    IF p_key IS NOT NULL THEN
+        INSERT INTO command_results (idempotency_key, request_hash, result)
+        VALUES (p_key, p_request_hash, p_result || jsonb_build_object(
+            'first_position', first_position, 'last_position', last_position))
+        ON CONFLICT (idempotency_key) DO NOTHING;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        IF n = 0 THEN
+            RAISE EXCEPTION USING ERRCODE = 'FA422', MESSAGE = p_key;
+        END IF;
+    END IF;
+END
+$$;

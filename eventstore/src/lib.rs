@@ -35,5 +35,6 @@ pub use types::{
     AppendResult, ExpectedVersion, Metadata, NewEvent, Position, RecordedEvent, StreamAppend,
 };
 
-/// The NOTIFY channel an append signals after writing events.
+/// The NOTIFY channel an append signals after writing events (also spelled out in
+/// `store::NOTIFY_SQL`; a test keeps them equal).
 pub const EVENTS_CHANNEL: &str = "fundadmin_events";

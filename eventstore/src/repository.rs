@@ -1,10 +1,11 @@
 //! The generic repository: load → decide → append over a pure [`Aggregate`].
 //!
-//! States are cached per stream with their version; a command reads only the events written
-//! after the cached version (usually none), so its cost does not grow with its stream. The
-//! cache is safe with several processes: the tail read and the expected-version check on
-//! append catch every write made elsewhere.
+//! States are cached per stream with their version and head hash; a command on a cached
+//! stream reads nothing and appends in one statement, so its cost does not grow with its
+//! stream. The cache is safe with several processes: the append checks version and head, and
+//! a conflict re-reads the events written elsewhere and decides again.
 
+use crate::hash::GENESIS;
 use crate::store::{AppendError, EventStore, IdempotencyKey, StoreError};
 use crate::types::{AppendResult, ExpectedVersion, Metadata, NewEvent, StreamAppend};
 use domain::Aggregate;
@@ -75,8 +76,12 @@ pub enum CommandError<R: std::error::Error + 'static> {
 
 struct Cached<A> {
     version: i64,
+    head: [u8; 32],
     state: A,
 }
+
+/// A stream's state with its version and head hash.
+type Loaded<A> = (A, i64, [u8; 32]);
 
 /// Load → decide → append for aggregate `A`, with a bounded state cache.
 pub struct Repository<A: Aggregate> {
@@ -100,29 +105,43 @@ impl<A: Aggregate> Repository<A> {
         &self.store
     }
 
-    /// The current state of a stream and its version (0 = no events).
+    /// The current state of a stream and its version (0 = no events), read through: the
+    /// cached state plus whatever was appended after it.
     pub async fn load(&self, stream_id: &str) -> Result<(A, i64), StoreError> {
-        let (mut state, mut version) = {
-            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-            cache
-                .get(stream_id)
-                .map(|c| (c.state.clone(), c.version))
-                .unwrap_or_default()
-        };
+        let (state, version, _) = self.load_fresh(stream_id).await?;
+        Ok((state, version))
+    }
+
+    async fn load_fresh(&self, stream_id: &str) -> Result<Loaded<A>, StoreError> {
+        let (mut state, mut version, mut head) = self
+            .cached(stream_id)
+            .unwrap_or_else(|| (A::default(), 0, GENESIS));
         let tail = self.store.load_stream(stream_id, version).await?;
         if tail.is_empty() {
-            return Ok((state, version));
+            return Ok((state, version, head));
         }
         for recorded in &tail {
             state.evolve(&recorded.decode::<A::Event>()?);
             version = recorded.stream_version;
+            if hex::decode_to_slice(&recorded.hash, &mut head).is_err() {
+                head = GENESIS;
+            }
         }
-        self.remember(stream_id, &state, version);
-        Ok((state, version))
+        self.remember(stream_id, &state, version, head);
+        Ok((state, version, head))
     }
 
-    /// Loads the stream, decides the command and appends its events with the loaded version
-    /// as the expected one; re-decides when a concurrent writer got there first.
+    fn cached(&self, stream_id: &str) -> Option<Loaded<A>> {
+        let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache
+            .get(stream_id)
+            .map(|c| (c.state.clone(), c.version, c.head))
+    }
+
+    /// Decides the command on the stream's state and appends its events with that state's
+    /// version and head as the expectation. The first attempt trusts the cache (no read at
+    /// all); a conflict, a refusal or an `If-Match` mismatch on a cached state is re-decided
+    /// on a fresh one, so a stale cache never decides anything.
     #[tracing::instrument(skip_all, fields(stream.id = stream_id, stream.kind = A::STREAM_TYPE, command.id = %ctx.metadata.command_id))]
     pub async fn execute(
         &self,
@@ -130,17 +149,24 @@ impl<A: Aggregate> Repository<A> {
         command: &A::Command,
         ctx: &CommandContext,
     ) -> Result<CommandOutcome<A::Event>, CommandError<A::Error>> {
-        if let Some(key) = &ctx.idempotency {
-            if let Some(first) = self.store.command_result(key).await.map_err(append_error)? {
-                return Ok(replayed(stream_id, first.result));
-            }
-        }
+        let mut fresh = false;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let (mut state, version) = self.load(stream_id).await?;
+            let cached = if fresh { None } else { self.cached(stream_id) };
+            let (mut state, version, head) = match cached {
+                Some(c) => c,
+                None => {
+                    fresh = true;
+                    self.load_fresh(stream_id).await?
+                }
+            };
             if let Some(expected) = ctx.expected_version {
                 if expected != version {
+                    if !fresh {
+                        fresh = true;
+                        continue;
+                    }
                     return Err(CommandError::Conflict {
                         stream_id: stream_id.to_owned(),
                         expected,
@@ -148,8 +174,29 @@ impl<A: Aggregate> Repository<A> {
                     });
                 }
             }
-            let events = state.decide(command).map_err(CommandError::Rejected)?;
+            let events = match state.decide(command) {
+                Ok(events) => events,
+                Err(_) if !fresh => {
+                    fresh = true;
+                    continue;
+                }
+                Err(rejection) => {
+                    // A retry of a command that succeeded is answered with its first result.
+                    if let Some(key) = &ctx.idempotency {
+                        if let Some(first) =
+                            self.store.command_result(key).await.map_err(append_error)?
+                        {
+                            return Ok(replayed(stream_id, first.result));
+                        }
+                    }
+                    return Err(CommandError::Rejected(rejection));
+                }
+            };
             if events.is_empty() {
+                if !fresh {
+                    fresh = true;
+                    continue;
+                }
                 return Ok(CommandOutcome {
                     events,
                     result: None,
@@ -165,6 +212,7 @@ impl<A: Aggregate> Repository<A> {
                 } else {
                     ExpectedVersion::Exact(version)
                 },
+                known_head: Some(head),
                 events: events
                     .iter()
                     .map(|e| NewEvent::from_domain(e, &ctx.metadata))
@@ -176,6 +224,7 @@ impl<A: Aggregate> Repository<A> {
                 .await
             {
                 Ok(appended) if appended.replayed => {
+                    self.forget(stream_id);
                     return Ok(replayed(stream_id, appended.result));
                 }
                 Ok(appended) => {
@@ -183,7 +232,10 @@ impl<A: Aggregate> Repository<A> {
                         state.evolve(event);
                     }
                     let new_version = version + events.len() as i64;
-                    self.remember(stream_id, &state, new_version);
+                    match appended.heads.first() {
+                        Some(head) => self.remember(stream_id, &state, new_version, *head),
+                        None => self.forget(stream_id),
+                    }
                     return Ok(CommandOutcome {
                         events,
                         result: Some(appended.result),
@@ -192,7 +244,7 @@ impl<A: Aggregate> Repository<A> {
                     });
                 }
                 Err(AppendError::Conflict { actual, .. })
-                    if ctx.expected_version.is_none() && attempt < MAX_ATTEMPTS =>
+                    if attempt < MAX_ATTEMPTS && (!fresh || ctx.expected_version.is_none()) =>
                 {
                     tracing::debug!(
                         stream.id = stream_id,
@@ -201,13 +253,14 @@ impl<A: Aggregate> Repository<A> {
                         "lost a race; re-deciding"
                     );
                     self.forget(stream_id);
+                    fresh = true;
                 }
                 Err(e) => return Err(append_error(e)),
             }
         }
     }
 
-    fn remember(&self, stream_id: &str, state: &A, version: i64) {
+    fn remember(&self, stream_id: &str, state: &A, version: i64, head: [u8; 32]) {
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() >= self.capacity && !cache.contains_key(stream_id) {
             // Evict an arbitrary eighth: cheap, and a miss only costs one stream load.
@@ -223,6 +276,7 @@ impl<A: Aggregate> Repository<A> {
                     stream_id.to_owned(),
                     Cached {
                         version,
+                        head,
                         state: state.clone(),
                     },
                 );

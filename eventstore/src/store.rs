@@ -2,7 +2,7 @@
 
 use crate::hash::{self, HashedFields, GENESIS};
 use crate::types::{AppendResult, ExpectedVersion, Position, RecordedEvent, StreamAppend};
-use crate::{PgPool, EVENTS_CHANNEL};
+use crate::PgPool;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use std::collections::HashMap;
 use tokio_postgres::error::SqlState;
@@ -14,30 +14,24 @@ pub const EVENT_COLUMNS: &str = "global_position, tx_id::text::int8, event_id, s
      stream_type, stream_version, event_type, schema_version, payload, metadata, effective_at, \
      recorded_at, hash";
 
-const LOCK_STREAMS: &str = "SELECT stream_id, version, head_hash FROM streams \
-     WHERE stream_id = ANY($1) ORDER BY stream_id FOR UPDATE";
+const READ_HEADS: &str =
+    "SELECT stream_id, version, head_hash FROM streams WHERE stream_id = ANY($1)";
 
-const INSERT_EVENTS: &str = "WITH ins AS (
-    INSERT INTO events (event_id, stream_id, stream_type, stream_version, event_type,
-                        schema_version, payload, metadata, effective_at, recorded_at, hash)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int8[], $5::text[],
-                         $6::int4[], $7::jsonb[], $8::jsonb[], $9::date[],
-                         $10::timestamptz[], $11::bytea[])
-    RETURNING global_position
-), up AS (
-    INSERT INTO streams (stream_id, stream_type, version, head_hash)
-    SELECT * FROM unnest($12::text[], $13::text[], $14::int8[], $15::bytea[])
-    ON CONFLICT (stream_id) DO UPDATE
-        SET version = EXCLUDED.version, head_hash = EXCLUDED.head_hash
-)
-SELECT (SELECT min(global_position) FROM ins), (SELECT max(global_position) FROM ins),
-       pg_notify($16, '')::text";
-
-const CLAIM_KEY: &str = "INSERT INTO command_results (idempotency_key, request_hash, result) \
-     VALUES ($1, $2, $3) ON CONFLICT (idempotency_key) DO NOTHING";
+const APPEND: &str = "SELECT first_position, last_position FROM append_events(\
+     $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
 
 const READ_KEY: &str =
     "SELECT request_hash, result FROM command_results WHERE idempotency_key = $1";
+
+/// One NOTIFY to feed readers, committed without waiting for the WAL flush.
+const NOTIFY_SQL: &str = concat!(
+    "BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify('",
+    "fundadmin_events",
+    "', ''); COMMIT"
+);
+
+/// How many times an append with `ExpectedVersion::Any` re-reads the heads after a race.
+const ANY_RETRIES: usize = 10;
 
 /// China Standard Time, in which business dates default.
 fn china_offset() -> FixedOffset {
@@ -119,6 +113,8 @@ pub struct IdempotencyKey {
 pub struct Appended {
     /// Versions and positions.
     pub result: AppendResult,
+    /// Each stream's new head hash, in the order given (empty for a replay).
+    pub heads: Vec<[u8; 32]>,
     /// `true` when the idempotency key had already been used: nothing was appended and
     /// `result` is the first result.
     pub replayed: bool,
@@ -128,12 +124,15 @@ pub struct Appended {
 #[derive(Clone)]
 pub struct EventStore {
     pool: PgPool,
+    notifier: Notifier,
 }
 
 impl EventStore {
-    /// A store over `pool`.
+    /// A store over `pool`. Inside a tokio runtime it also starts the task that NOTIFYs
+    /// feed readers after appends.
     pub fn new(pool: PgPool) -> Self {
-        EventStore { pool }
+        let notifier = Notifier::spawn(&pool);
+        EventStore { pool, notifier }
     }
 
     /// The underlying pool.
@@ -141,9 +140,10 @@ impl EventStore {
         &self.pool
     }
 
-    /// Appends to one or several streams in one transaction, each with its expected version.
-    /// All or nothing. With an idempotency key, a retry returns the first result and appends
-    /// nothing, also when two retries race.
+    /// Appends to one or several streams atomically, each with its expected version, in one
+    /// statement (one round trip when every head is known). All or nothing. With an
+    /// idempotency key, a retry returns the first result and appends nothing, also when two
+    /// retries race.
     pub async fn append(
         &self,
         appends: &[StreamAppend],
@@ -157,22 +157,83 @@ impl EventStore {
         if ids.windows(2).any(|w| w[0] == w[1]) {
             return Err(AppendError::Invalid("the same stream twice"));
         }
-        if let Some(key) = key {
-            if let Some(first) = self.command_result(key).await? {
-                return Ok(first);
-            }
-        }
-        match self.try_append(appends, key).await {
-            Err(AppendError::Conflict { .. }) | Err(AppendError::KeyReused(_)) if key.is_some() => {
-                // A racing retry with the same key may have won: its result is the answer.
-                let key = key.unwrap_or_else(|| unreachable!());
-                match self.command_result(key).await? {
-                    Some(first) => Ok(first),
-                    None => self.try_append(appends, Some(key)).await,
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = match self.try_append(appends, key).await {
+                Err(AppendError::Conflict { .. }) | Err(AppendError::KeyReused(_))
+                    if key.is_some() =>
+                {
+                    // A racing retry with the same key may have won: its result is the answer.
+                    let key = key.unwrap_or_else(|| unreachable!());
+                    match self.command_result(key).await? {
+                        Some(first) => Ok(first),
+                        None => self.try_append(appends, None).await,
+                    }
                 }
+                other => other,
+            };
+            match result {
+                Err(AppendError::Conflict { .. })
+                    if attempt < ANY_RETRIES
+                        && appends.iter().all(|a| a.expected == ExpectedVersion::Any) =>
+                {
+                    continue;
+                }
+                Ok(appended) => {
+                    if !appended.replayed {
+                        self.notifier.ping();
+                    }
+                    return Ok(appended);
+                }
+                other => return other,
             }
-            other => other,
         }
+    }
+
+    /// Resolves each stream's expected version and head hash: from the caller when it knows
+    /// them, else from `streams`.
+    async fn expectations(
+        &self,
+        appends: &[StreamAppend],
+    ) -> Result<Vec<(i64, [u8; 32])>, AppendError> {
+        let unknown: Vec<&str> = appends
+            .iter()
+            .filter(|a| match a.expected {
+                ExpectedVersion::NoStream | ExpectedVersion::Exact(0) => false,
+                ExpectedVersion::Exact(_) => a.known_head.is_none(),
+                ExpectedVersion::Any => true,
+            })
+            .map(|a| a.stream_id.as_str())
+            .collect();
+        let mut heads: HashMap<String, (i64, [u8; 32])> = HashMap::new();
+        if !unknown.is_empty() {
+            let client = self.pool.get().await?;
+            let stmt = client.prepare_cached(READ_HEADS).await?;
+            for r in client.query(&stmt, &[&unknown]).await? {
+                let head: Vec<u8> = r.get(2);
+                heads.insert(r.get(0), (r.get(1), head.try_into().unwrap_or(GENESIS)));
+            }
+        }
+        appends
+            .iter()
+            .map(|a| {
+                let (actual, head) = heads.get(&a.stream_id).copied().unwrap_or((0, GENESIS));
+                match a.expected {
+                    ExpectedVersion::NoStream | ExpectedVersion::Exact(0) => Ok((0, GENESIS)),
+                    ExpectedVersion::Exact(v) => match a.known_head {
+                        Some(h) => Ok((v, h)),
+                        None if actual == v => Ok((v, head)),
+                        None => Err(AppendError::Conflict {
+                            stream_id: a.stream_id.clone(),
+                            expected: a.expected,
+                            actual,
+                        }),
+                    },
+                    ExpectedVersion::Any => Ok((actual, head)),
+                }
+            })
+            .collect()
     }
 
     async fn try_append(
@@ -180,36 +241,16 @@ impl EventStore {
         appends: &[StreamAppend],
         key: Option<&IdempotencyKey>,
     ) -> Result<Appended, AppendError> {
-        let mut client = self.pool.get().await?;
-        let tx = client.transaction().await?;
-        let ids: Vec<&str> = appends.iter().map(|a| a.stream_id.as_str()).collect();
-        let lock = tx.prepare_cached(LOCK_STREAMS).await?;
-        let heads: HashMap<String, (i64, Vec<u8>)> = tx
-            .query(&lock, &[&ids])
-            .await?
-            .into_iter()
-            .map(|r| (r.get(0), (r.get(1), r.get(2))))
-            .collect();
-
+        let expectations = self.expectations(appends).await?;
         let recorded_at = now_micros();
         let default_date = china_date(recorded_at);
         let mut cols = EventColumns::default();
-        let mut stream_rows = StreamColumns::default();
+        let mut streams = StreamColumns::default();
         let mut stream_versions = Vec::with_capacity(appends.len());
-        for append in appends {
-            let (actual, head) = heads
-                .get(&append.stream_id)
-                .map(|(v, h)| (*v, h.as_slice()))
-                .unwrap_or((0, &GENESIS[..]));
-            if !append.expected.admits(actual) {
-                return Err(AppendError::Conflict {
-                    stream_id: append.stream_id.clone(),
-                    expected: append.expected,
-                    actual,
-                });
-            }
-            let mut previous: [u8; 32] = head.try_into().unwrap_or(GENESIS);
-            let mut version = actual;
+        let mut new_heads = Vec::with_capacity(appends.len());
+        for (append, (expected, head)) in appends.iter().zip(expectations) {
+            let mut previous = head;
+            let mut version = expected;
             for event in &append.events {
                 version += 1;
                 let effective_at = event.effective_at.unwrap_or(default_date);
@@ -231,19 +272,33 @@ impl EventStore {
                 cols.push(append, event, version, effective_at, recorded_at, previous);
             }
             if !append.events.is_empty() {
-                stream_rows.ids.push(append.stream_id.clone());
-                stream_rows.types.push(append.stream_type.clone());
-                stream_rows.versions.push(version);
-                stream_rows.heads.push(previous.to_vec());
+                streams.ids.push(append.stream_id.clone());
+                streams.types.push(append.stream_type.clone());
+                streams.expected.push(expected);
+                streams.expected_heads.push(head.to_vec());
+                streams.versions.push(version);
+                streams.heads.push(previous.to_vec());
             }
             stream_versions.push((append.stream_id.clone(), version));
+            new_heads.push(previous);
         }
-
-        let insert = tx.prepare_cached(INSERT_EVENTS).await?;
-        let row = tx
+        let partial = serde_json::json!({ "stream_versions": stream_versions });
+        let (key_text, request_hash) = match key {
+            Some(k) => (Some(k.key.as_str()), Some(k.request_hash.to_vec())),
+            None => (None, None),
+        };
+        let client = self.pool.get().await?;
+        let stmt = client.prepare_cached(APPEND).await?;
+        let row = client
             .query_one(
-                &insert,
+                &stmt,
                 &[
+                    &streams.ids,
+                    &streams.types,
+                    &streams.expected,
+                    &streams.expected_heads,
+                    &streams.versions,
+                    &streams.heads,
                     &cols.event_ids,
                     &cols.stream_ids,
                     &cols.stream_types,
@@ -255,35 +310,20 @@ impl EventStore {
                     &cols.effective_at,
                     &cols.recorded_at,
                     &cols.hashes,
-                    &stream_rows.ids,
-                    &stream_rows.types,
-                    &stream_rows.versions,
-                    &stream_rows.heads,
-                    &EVENTS_CHANNEL,
+                    &key_text,
+                    &request_hash,
+                    &partial,
                 ],
             )
             .await
-            .map_err(|e| unique_violation_as_conflict(e, appends))?;
-        let result = AppendResult {
-            stream_versions,
-            first_position: row.get(0),
-            last_position: row.get(1),
-        };
-        if let Some(key) = key {
-            let claim = tx.prepare_cached(CLAIM_KEY).await?;
-            let stored = serde_json::to_value(&result).map_err(StoreError::Result)?;
-            let claimed = tx
-                .execute(&claim, &[&key.key, &key.request_hash.as_slice(), &stored])
-                .await?;
-            if claimed == 0 {
-                return Err(AppendError::KeyReused(key.key.clone()));
-            }
-        }
-        tx.commit()
-            .await
-            .map_err(|e| unique_violation_as_conflict(e, appends))?;
+            .map_err(|e| append_failure(e, appends))?;
         Ok(Appended {
-            result,
+            result: AppendResult {
+                stream_versions,
+                first_position: row.get(0),
+                last_position: row.get(1),
+            },
+            heads: new_heads,
             replayed: false,
         })
     }
@@ -307,6 +347,7 @@ impl EventStore {
         let result = serde_json::from_value(result).map_err(StoreError::Result)?;
         Ok(Some(Appended {
             result,
+            heads: Vec::new(),
             replayed: true,
         }))
     }
@@ -437,33 +478,41 @@ pub fn row_to_event(row: &Row) -> RecordedEvent {
     }
 }
 
-/// Two writers creating the same stream (or adding the same version) race on the primary key:
-/// the loser gets a version conflict, not a database error.
-fn unique_violation_as_conflict(e: tokio_postgres::Error, appends: &[StreamAppend]) -> AppendError {
+/// Maps the append function's errors: FA409 is a version conflict, FA422 an idempotency key
+/// that already has a result; a unique violation on a stream's primary key (two writers
+/// racing to create it) is a conflict too.
+fn append_failure(e: tokio_postgres::Error, appends: &[StreamAppend]) -> AppendError {
     let Some(db) = e.as_db_error() else {
         return e.into();
     };
-    if db.code() != &SqlState::UNIQUE_VIOLATION {
-        return e.into();
-    }
-    if !matches!(db.constraint(), Some("events_pkey") | Some("streams_pkey")) {
-        return e.into();
-    }
-    let detail = db.detail().unwrap_or_default();
-    let append = appends
-        .iter()
-        .find(|a| {
-            detail.contains(&format!("({}", a.stream_id))
-                || detail.contains(&format!("{})", a.stream_id))
-        })
-        .or_else(|| appends.first());
-    match append {
-        Some(a) => AppendError::Conflict {
-            stream_id: a.stream_id.clone(),
-            expected: a.expected,
-            actual: -1,
+    let expected_of = |stream_id: &str| {
+        appends
+            .iter()
+            .find(|a| a.stream_id == stream_id)
+            .map(|a| a.expected)
+            .unwrap_or(ExpectedVersion::Any)
+    };
+    match db.code().code() {
+        "FA409" => AppendError::Conflict {
+            stream_id: db.message().to_owned(),
+            expected: expected_of(db.message()),
+            actual: db.detail().and_then(|d| d.parse().ok()).unwrap_or(-1),
         },
-        None => e.into(),
+        "FA422" => AppendError::KeyReused(db.message().to_owned()),
+        _ if db.code() == &SqlState::UNIQUE_VIOLATION
+            && matches!(db.constraint(), Some("events_pkey") | Some("streams_pkey")) =>
+        {
+            let stream = appends
+                .first()
+                .map(|a| a.stream_id.clone())
+                .unwrap_or_default();
+            AppendError::Conflict {
+                expected: expected_of(&stream),
+                stream_id: stream,
+                actual: -1,
+            }
+        }
+        _ => e.into(),
     }
 }
 
@@ -507,11 +556,60 @@ impl EventColumns {
     }
 }
 
-/// Column arrays for the upsert of the streams' heads.
+/// Column arrays of the streams' expected and new heads.
 #[derive(Default)]
 struct StreamColumns {
     ids: Vec<String>,
     types: Vec<String>,
+    expected: Vec<i64>,
+    expected_heads: Vec<Vec<u8>>,
     versions: Vec<i64>,
     heads: Vec<Vec<u8>>,
+}
+
+/// Wakes feed readers in every process with a NOTIFY after appends. Sent from its own task
+/// and connection, outside the appending transactions: a NOTIFY inside them would take
+/// PostgreSQL's notification lock at commit and serialize every commit (no group commit).
+/// Bursts of appends coalesce into one NOTIFY.
+#[derive(Clone)]
+struct Notifier {
+    tx: Option<tokio::sync::mpsc::Sender<()>>,
+}
+
+impl Notifier {
+    fn spawn(pool: &PgPool) -> Self {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return Notifier { tx: None };
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(1);
+        let pool = pool.clone();
+        runtime.spawn(async move {
+            while rx.recv().await.is_some() {
+                let sent = async {
+                    let client = pool.get().await?;
+                    // The notification needs no durability: no fsync for it.
+                    client.batch_execute(NOTIFY_SQL).await?;
+                    anyhow::Ok(())
+                };
+                if let Err(e) = sent.await {
+                    tracing::debug!(error = %e, "NOTIFY failed; readers fall back to polling");
+                }
+            }
+        });
+        Notifier { tx: Some(tx) }
+    }
+
+    fn ping(&self) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.try_send(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_notify_statement_uses_the_events_channel() {
+        assert!(super::NOTIFY_SQL.contains(&format!("pg_notify('{}'", crate::EVENTS_CHANNEL)));
+    }
 }

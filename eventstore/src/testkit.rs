@@ -2,6 +2,7 @@
 //! migration set, and a NATS subject prefix per test, so tests run in parallel against the
 //! real PostgreSQL and the real NATS.
 
+pub use crate::pool::with_database;
 use crate::{connect_pool, migrate, EventStore, PgPool};
 use tokio_postgres::NoTls;
 
@@ -14,23 +15,6 @@ pub fn database_url() -> String {
 /// `NATS_URL`, or the local default.
 pub fn nats_url() -> String {
     std::env::var("NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".to_owned())
-}
-
-/// `url` with its database name replaced by `name`.
-pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let host_part = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{host_part}/{name}?{q}"),
-        None => format!("{host_part}/{name}"),
-    }
 }
 
 /// A fresh, migrated database of one test.
@@ -132,4 +116,25 @@ pub async fn nats() -> async_nats::Client {
     async_nats::connect(nats_url())
         .await
         .expect("connect to NATS (is NATS_URL right?)")
+}
+
+/// Waits until the gap-safe feed shows at least `n` events (it shows a transaction once every
+/// older one has ended, e.g. a NOTIFY still committing), and returns them.
+pub async fn wait_for_feed(store: &EventStore, n: usize) -> Vec<crate::RecordedEvent> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let all = store
+            .read_feed(crate::Position::default(), i64::MAX)
+            .await
+            .expect("read the feed");
+        if all.len() >= n {
+            return all;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the feed shows {} of {n} events",
+            all.len()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
 }

@@ -105,6 +105,9 @@ pub struct StreamAppend {
     pub stream_type: String,
     /// The expected version before these events.
     pub expected: ExpectedVersion,
+    /// The stream's head hash at `Exact` expected version, when the writer knows it (the
+    /// repository does): the append then needs no read before its one statement.
+    pub known_head: Option<[u8; 32]>,
     /// The events, in order.
     pub events: Vec<NewEvent>,
 }

@@ -24,6 +24,7 @@ fn append(stream: &str, expected: ExpectedVersion, n: i64) -> StreamAppend {
         stream_id: stream.into(),
         stream_type: "test".into(),
         expected,
+        known_head: None,
         events: (0..n).map(event).collect(),
     }
 }

@@ -1,6 +1,6 @@
 //! The gap-safe global feed against the real PostgreSQL.
 
-use eventstore::testkit::test_db;
+use eventstore::testkit::{test_db, wait_for_feed};
 use eventstore::{ExpectedVersion, Metadata, NewEvent, Position, StreamAppend};
 use serde_json::json;
 use uuid::Uuid;
@@ -10,6 +10,7 @@ fn one(stream: &str) -> StreamAppend {
         stream_id: stream.into(),
         stream_type: "test".into(),
         expected: ExpectedVersion::Any,
+        known_head: None,
         events: vec![NewEvent {
             event_id: Uuid::now_v7(),
             event_type: "Tested".into(),
@@ -28,10 +29,9 @@ async fn a_reader_never_skips_a_transaction_that_commits_late() {
     let db = test_db().await;
     let store = db.store();
     store.append(&[one("before")], None).await.unwrap();
-    let mut checkpoint = Position::default();
-    let first = store.read_feed(checkpoint, 100).await.unwrap();
+    let first = wait_for_feed(&store, 1).await;
     assert_eq!(first.len(), 1);
-    checkpoint = first[0].position();
+    let checkpoint = first[0].position();
 
     // A: open, holding a transaction id, not yet committed.
     let (a_client, conn) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)

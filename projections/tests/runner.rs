@@ -1,9 +1,9 @@
 //! The projection runner against the real PostgreSQL: duplicated, reordered and missing
 //! deliveries, catch-up, repair and rebuild.
 
-use eventstore::testkit::{test_db, TestDb};
+use eventstore::testkit::{test_db, wait_for_feed, TestDb};
 use eventstore::{
-    EventStore, ExpectedVersion, Metadata, Metrics, NewEvent, Position, RecordedEvent, StreamAppend,
+    EventStore, ExpectedVersion, Metadata, Metrics, NewEvent, RecordedEvent, StreamAppend,
 };
 use projections::runner::{apply_batch, catch_up, checkpoint, rebuild, repair, setup};
 use projections::Projection;
@@ -41,6 +41,7 @@ fn events(stream: &str, stream_type: &str, n: usize) -> StreamAppend {
         stream_id: stream.into(),
         stream_type: stream_type.into(),
         expected: ExpectedVersion::Any,
+        known_head: None,
         events: (0..n)
             .map(|i| NewEvent {
                 event_id: Uuid::now_v7(),
@@ -68,7 +69,7 @@ async fn history(db: &TestDb) -> (EventStore, Vec<RecordedEvent>) {
             .await
             .unwrap();
     }
-    let all = store.read_feed(Position::default(), 1000).await.unwrap();
+    let all = wait_for_feed(&store, 21).await;
     assert_eq!(all.len(), 21);
     (store, all)
 }

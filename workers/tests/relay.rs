@@ -20,6 +20,7 @@ async fn write_events(db: &TestDb, streams: usize, per_append: usize, appends: u
                 stream_id: format!("s{s}"),
                 stream_type: "test".into(),
                 expected: ExpectedVersion::Any,
+                known_head: None,
                 events: (0..per_append)
                     .map(|i| NewEvent {
                         event_id: Uuid::now_v7(),

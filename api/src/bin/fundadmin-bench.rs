@@ -1,0 +1,281 @@
+//! `fundadmin-bench`: the benchmark suite behind `ops/bench`. Measurements, not tests: it
+//! prints a table and one JSON object, and asserts nothing.
+//!
+//! `fundadmin-bench append` measures, in one run on a scratch database:
+//! single-event commands through the repository at 1, 8 and 32 concurrent writers; the raw
+//! PostgreSQL rate of single-row INSERT transactions at 32 connections (the yardstick) and
+//! the ratio; relay throughput to JetStream; projection catch-up from PostgreSQL.
+
+use anyhow::{bail, Context};
+use domain::{Aggregate, DomainEvent, Rejection};
+use eventstore::repository::CommandContext;
+use eventstore::{connect_pool, EventStore, Metadata, Metrics, PgPool, RecordedEvent, Repository};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+#[derive(Default, Clone)]
+struct Counter {
+    count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+enum CounterEvent {
+    Incremented { by: u64, note: String },
+}
+
+impl DomainEvent for CounterEvent {
+    fn event_type(&self) -> &'static str {
+        "Incremented"
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("never")]
+struct Never;
+
+impl Rejection for Never {
+    fn code(&self) -> &'static str {
+        "never"
+    }
+}
+
+impl Aggregate for Counter {
+    const STREAM_TYPE: &'static str = "counter";
+    type Command = u64;
+    type Event = CounterEvent;
+    type Error = Never;
+
+    fn decide(&self, by: &u64) -> Result<Vec<CounterEvent>, Never> {
+        Ok(vec![CounterEvent::Incremented {
+            by: *by,
+            note: format!("after {}", self.count),
+        }])
+    }
+
+    fn evolve(&mut self, event: &CounterEvent) {
+        let CounterEvent::Incremented { by, .. } = event;
+        self.count += by;
+    }
+}
+
+/// A projection that writes one row per event, as a typical read model does.
+struct Sink;
+
+impl projections::Projection for Sink {
+    const NAME: &'static str = "bench_sink";
+    const STREAM_TYPES: &'static [&'static str] = &["counter"];
+    const SCHEMA: &'static str = "CREATE TABLE IF NOT EXISTS rm_bench_sink (
+        stream_id text PRIMARY KEY, count bigint NOT NULL, version bigint NOT NULL)";
+    const DROP: &'static str = "DROP TABLE IF EXISTS rm_bench_sink";
+
+    async fn apply(
+        &self,
+        tx: &tokio_postgres::Transaction<'_>,
+        event: &RecordedEvent,
+    ) -> anyhow::Result<()> {
+        let by = event.payload["by"].as_i64().unwrap_or(0);
+        tx.execute(
+            "INSERT INTO rm_bench_sink (stream_id, count, version) VALUES ($1, $2, $3) \
+             ON CONFLICT (stream_id) DO UPDATE SET count = rm_bench_sink.count + EXCLUDED.count, \
+             version = EXCLUDED.version",
+            &[&event.stream_id, &by, &event.stream_version],
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+fn env(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let what = std::env::args().nth(1).unwrap_or_else(|| "append".into());
+    if what != "append" {
+        bail!("unknown benchmark {what:?}; known: append");
+    }
+    let seconds: u64 = env("BENCH_SECONDS", "5").parse().context("BENCH_SECONDS")?;
+    let base = env(
+        "DATABASE_URL",
+        "postgres://postgres@127.0.0.1:5432/fundadmin",
+    );
+    let url = eventstore::pool::with_database(&base, "fundadmin_bench");
+    recreate_database(&base, "fundadmin_bench").await?;
+    {
+        let (mut client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
+        let conn = tokio::spawn(conn);
+        eventstore::migrate::run(&mut client).await?;
+        drop(client);
+        let _ = conn.await;
+    }
+    let pool = connect_pool(&url, 40)?;
+    let window = Duration::from_secs(seconds);
+    let machine = machine();
+
+    let mut rows = Vec::new();
+    for writers in [1usize, 8, 32] {
+        let rate = repository_rate(&pool, writers, window).await?;
+        rows.push((format!("repository, {writers} writers"), rate));
+    }
+    let raw = raw_insert_rate(&pool, 32, window).await?;
+    let repo32 = rows.last().map(|r| r.1).unwrap_or(0.0);
+    rows.push(("raw INSERT transactions, 32 connections".into(), raw));
+    let events = EventStore::new(pool.clone()).head_position().await?;
+    let relay = relay_rate(&pool, &url).await?;
+    rows.push((format!("relay to JetStream ({events} events)"), relay));
+    let catch_up = catch_up_rate(&pool).await?;
+    rows.push((format!("projection catch-up ({events} events)"), catch_up));
+
+    println!("machine: {machine}; window {seconds}s per step");
+    println!("{:<48} {:>14}", "measure", "events/s");
+    for (name, rate) in &rows {
+        println!("{name:<48} {rate:>14.0}");
+    }
+    let ratio = repo32 / raw;
+    println!("{:<48} {:>14.2}", "ratio repository(32) / raw(32)", ratio);
+    let json = serde_json::json!({
+        "benchmark": "append",
+        "machine": machine,
+        "window_seconds": seconds,
+        "repository_events_per_s": { "1": rows[0].1, "8": rows[1].1, "32": rows[2].1 },
+        "raw_insert_tx_per_s_32": raw,
+        "ratio_repository32_to_raw": ratio,
+        "relay_events_per_s": relay,
+        "catch_up_events_per_s": catch_up,
+        "events": events,
+    });
+    println!("{json}");
+    Ok(())
+}
+
+fn machine() -> String {
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    format!("{cpus} cpus, {}", std::env::consts::ARCH)
+}
+
+async fn recreate_database(base: &str, name: &str) -> anyhow::Result<()> {
+    let admin = eventstore::pool::with_database(base, "postgres");
+    let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await?;
+    let conn = tokio::spawn(conn);
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await?;
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await?;
+    drop(client);
+    let _ = conn.await;
+    Ok(())
+}
+
+async fn repository_rate(pool: &PgPool, writers: usize, window: Duration) -> anyhow::Result<f64> {
+    let repo = Arc::new(Repository::<Counter>::new(
+        EventStore::new(pool.clone()),
+        10_000,
+    ));
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..writers)
+        .map(|w| {
+            let repo = repo.clone();
+            tokio::spawn(async move {
+                let stream = format!("counter-{writers}-{w}");
+                let ctx = CommandContext::new(Metadata::new("bench", "admin"));
+                let mut n = 0u64;
+                while start.elapsed() < window {
+                    repo.execute(&stream, &1, &ctx)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    n += 1;
+                }
+                anyhow::Ok(n)
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for t in tasks {
+        total += t.await??;
+    }
+    Ok(total as f64 / start.elapsed().as_secs_f64())
+}
+
+async fn raw_insert_rate(
+    pool: &PgPool,
+    connections: usize,
+    window: Duration,
+) -> anyhow::Result<f64> {
+    pool.get()
+        .await?
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS bench_raw (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload jsonb NOT NULL)",
+        )
+        .await?;
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..connections)
+        .map(|_| {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                let client = pool.get().await?;
+                let stmt = client
+                    .prepare_cached("INSERT INTO bench_raw (payload) VALUES ($1)")
+                    .await?;
+                let payload = serde_json::json!({"by": 1, "note": "after 0"});
+                let mut n = 0u64;
+                while start.elapsed() < window {
+                    client.execute(&stmt, &[&payload]).await?;
+                    n += 1;
+                }
+                anyhow::Ok(n)
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for t in tasks {
+        total += t.await??;
+    }
+    Ok(total as f64 / start.elapsed().as_secs_f64())
+}
+
+async fn relay_rate(pool: &PgPool, url: &str) -> anyhow::Result<f64> {
+    let nats = async_nats::connect(env("NATS_URL", "nats://127.0.0.1:4222")).await?;
+    let prefix = format!("bench{}", uuid::Uuid::now_v7().simple());
+    let (_tx, shutdown) = watch::channel(false);
+    let relay = workers::relay::Relay::new(workers::relay::RelayConfig::new(
+        pool.clone(),
+        url.to_owned(),
+        nats.clone(),
+        prefix.clone(),
+        Metrics::new(),
+        shutdown,
+    ));
+    workers::relay::ensure_checkpoint(pool).await?;
+    let js = async_nats::jetstream::new(nats);
+    projections::nats::ensure_stream(&js, &prefix).await?;
+    let start = Instant::now();
+    let mut total = 0;
+    loop {
+        let n = relay.relay_batch().await?;
+        if n == 0 {
+            break;
+        }
+        total += n;
+    }
+    let rate = total as f64 / start.elapsed().as_secs_f64();
+    let _ = js
+        .delete_stream(eventstore::subjects::stream_name(&prefix))
+        .await;
+    Ok(rate)
+}
+
+async fn catch_up_rate(pool: &PgPool) -> anyhow::Result<f64> {
+    projections::runner::setup::<Sink>(pool).await?;
+    let store = EventStore::new(pool.clone());
+    let start = Instant::now();
+    let n = projections::runner::catch_up(&Sink, pool, &store, &Metrics::new()).await?;
+    Ok(n as f64 / start.elapsed().as_secs_f64())
+}
