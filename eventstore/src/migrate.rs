@@ -20,7 +20,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     ),
 ];
 
-const LOCK_KEY: i64 = 0x6675_6e64_6d69_67; // "fundmig"
+const LOCK_KEY: i64 = 0x0066_756e_646d_6967; // "fundmig"
 
 /// A fingerprint of all migrations (names and contents).
 pub fn fingerprint() -> String {

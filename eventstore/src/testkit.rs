@@ -72,7 +72,7 @@ pub async fn test_db() -> TestDb {
 }
 
 async fn ensure_template(admin: &tokio_postgres::Client, base: &str, template: &str) {
-    const LOCK: i64 = 0x6661_7470_6c;
+    const LOCK: i64 = 0x0066_6174_706c;
     admin
         .execute("SELECT pg_advisory_lock($1)", &[&LOCK])
         .await

@@ -1,6 +1,8 @@
 //! Appends against the real PostgreSQL: expected versions, multi-stream atomicity,
 //! idempotency keys, immutability and the hash chain.
 
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
 use eventstore::store::{AppendError, IdempotencyKey};
 use eventstore::testkit::test_db;
 use eventstore::verify::{verify, Problem};

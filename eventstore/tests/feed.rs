@@ -1,5 +1,7 @@
 //! The gap-safe global feed against the real PostgreSQL.
 
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
 use eventstore::testkit::{test_db, wait_for_feed};
 use eventstore::{ExpectedVersion, Metadata, NewEvent, Position, StreamAppend};
 use serde_json::json;

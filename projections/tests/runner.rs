@@ -1,6 +1,8 @@
 //! The projection runner against the real PostgreSQL: duplicated, reordered and missing
 //! deliveries, catch-up, repair and rebuild.
 
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
 use eventstore::testkit::{test_db, wait_for_feed, TestDb};
 use eventstore::{
     EventStore, ExpectedVersion, Metadata, Metrics, NewEvent, RecordedEvent, StreamAppend,

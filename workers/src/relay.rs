@@ -18,7 +18,7 @@ use tokio::sync::watch;
 
 /// The relay's checkpoint name.
 pub const CHECKPOINT: &str = "relay";
-const LEASE_KEY: i64 = 0x7265_6c61_79; // "relay"
+const LEASE_KEY: i64 = 0x0072_656c_6179; // "relay"
 
 /// What the relay needs, and how it is tuned.
 #[derive(Clone)]

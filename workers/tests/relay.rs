@@ -1,5 +1,7 @@
 //! The relay against the real PostgreSQL and the real NATS JetStream.
 
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
 use async_nats::jetstream;
 use eventstore::subjects;
 use eventstore::testkit::{nats, nats_prefix, test_db, TestDb};

@@ -1,0 +1,55 @@
+//! The OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]` attributes and
+//! the DTOs' schemas; served at `/openapi.json` and printed by `fundadmin openapi`.
+
+use crate::dto;
+use crate::error::Problem;
+use crate::routes::{funds, ops};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// The document's definition.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "fundadmin",
+        description = "Fund administration for government angel and guidance funds. \
+            Money is a decimal string with at most two decimals, dates are ISO 8601, ids are \
+            UUIDv7. Errors are `application/problem+json` with a stable `code`. See docs/API.md.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
+    ),
+    paths(
+        funds::establish_fund,
+        funds::list_funds,
+        funds::get_fund,
+        ops::healthz,
+        ops::readyz,
+        ops::metrics,
+        ops::openapi_json,
+    ),
+    components(schemas(Problem, dto::Amount, dto::FundKindDto)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "funds", description = "Funds (基金): establishment and the funds read model."),
+        (name = "operations", description = "Health, readiness, metrics and this document."),
+    )
+)]
+pub struct ApiDoc;
+
+/// Declares the `bearer` security scheme the fund endpoints use.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut http = Http::new(HttpAuthScheme::Bearer);
+        http.description = Some(
+            "An opaque token `fa_<id>_<secret>` issued with `fundadmin token create`.".to_owned(),
+        );
+        components.add_security_scheme("bearer", SecurityScheme::Http(http));
+    }
+}
+
+/// The document.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}

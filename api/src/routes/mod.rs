@@ -1,0 +1,86 @@
+//! The route table: the one list of (method, path, handler) the router is built from and the
+//! OpenAPI document is checked against, and the fallbacks for unknown routes and methods.
+
+pub mod funds;
+pub mod ops;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{on, MethodFilter, MethodRouter};
+
+/// The HTTP methods the API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    /// `GET` (also answers `HEAD`).
+    Get,
+    /// `POST`.
+    Post,
+}
+
+impl Verb {
+    /// As an HTTP method.
+    pub fn method(self) -> Method {
+        match self {
+            Verb::Get => Method::GET,
+            Verb::Post => Method::POST,
+        }
+    }
+
+    fn filter(self) -> MethodFilter {
+        match self {
+            Verb::Get => MethodFilter::GET,
+            Verb::Post => MethodFilter::POST,
+        }
+    }
+}
+
+/// One route.
+pub struct Route {
+    /// Its method.
+    pub verb: Verb,
+    /// Its path, in the syntax axum and OpenAPI share (`/funds/{fund_id}`).
+    pub path: &'static str,
+    /// Its handler.
+    pub handler: MethodRouter<AppState>,
+}
+
+fn route<H: Handler<T, AppState>, T: 'static>(verb: Verb, path: &'static str, handler: H) -> Route {
+    Route {
+        verb,
+        path,
+        handler: on(verb.filter(), handler),
+    }
+}
+
+/// Every route the API serves.
+pub fn table() -> Vec<Route> {
+    vec![
+        route(Verb::Post, "/funds", funds::establish_fund),
+        route(Verb::Get, "/funds", funds::list_funds),
+        route(Verb::Get, "/funds/{fund_id}", funds::get_fund),
+        route(Verb::Get, "/healthz", ops::healthz),
+        route(Verb::Get, "/readyz", ops::readyz),
+        route(Verb::Get, "/metrics", ops::metrics),
+        route(Verb::Get, "/openapi.json", ops::openapi_json),
+    ]
+}
+
+/// The method and path of every route (for tests and docs).
+pub fn list() -> Vec<(Method, &'static str)> {
+    table()
+        .into_iter()
+        .map(|r| (r.verb.method(), r.path))
+        .collect()
+}
+
+/// Unknown route: `404 not_found`.
+pub async fn not_found() -> ApiError {
+    ApiError::RouteNotFound
+}
+
+/// Known route, other method: `405 method_not_allowed`.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

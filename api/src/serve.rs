@@ -1,0 +1,158 @@
+//! The long-running commands: `serve` (HTTP API plus workers) and `work` (workers only).
+//!
+//! Both migrate first (idempotent, under an advisory lock, so several processes may start
+//! together), connect to NATS, create the projections' tables, then run until SIGINT or
+//! SIGTERM. Shutdown flips one `watch` channel: the HTTP server stops accepting and finishes
+//! its requests, the workers finish their batch; the process waits for the workers at most
+//! [`WORKER_GRACE`]. A worker failing for good shuts the process down too (exit code 1), so
+//! a supervisor restarts it instead of leaving a server whose read models stand still.
+
+use crate::cli::{migrate, GlobalOpts};
+use crate::state::AppState;
+use anyhow::Context;
+use eventstore::{connect_pool, Metrics, PgPool};
+use projections::funds::FundsProjection;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// How long the workers get to stop after shutdown is asked.
+pub const WORKER_GRACE: Duration = Duration::from_secs(10);
+
+/// `fundadmin serve`.
+pub async fn serve(global: &GlobalOpts, listen: &str, with_workers: bool) -> anyhow::Result<()> {
+    let (pool, nats, metrics) = prepare(global).await?;
+    let (shutdown, _keep_open) = watch::channel(false);
+    tokio::spawn(shutdown_on_signal(shutdown.clone()));
+    let workers = with_workers.then(|| spawn_workers(global, &pool, &nats, &metrics, &shutdown));
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    tracing::info!(
+        listen = %listener.local_addr()?,
+        workers = with_workers,
+        "serving"
+    );
+    let state = AppState::new(pool, Some(nats), metrics);
+    let mut stop = shutdown.subscribe();
+    let served = axum::serve(listener, crate::router(state))
+        .with_graceful_shutdown(async move {
+            let _ = stop.wait_for(|stop| *stop).await;
+        })
+        .await
+        .context("serving HTTP");
+    shutdown.send_replace(true);
+    let stopped = match workers {
+        Some(handle) => wait_for_workers(handle).await,
+        None => Ok(()),
+    };
+    tracing::info!("stopped");
+    served.and(stopped)
+}
+
+/// `fundadmin work`.
+pub async fn work(global: &GlobalOpts) -> anyhow::Result<()> {
+    let (pool, nats, metrics) = prepare(global).await?;
+    let (shutdown, _keep_open) = watch::channel(false);
+    tokio::spawn(shutdown_on_signal(shutdown.clone()));
+    tracing::info!("working");
+    let handle = spawn_workers(global, &pool, &nats, &metrics, &shutdown);
+    let mut stop = shutdown.subscribe();
+    let _ = stop.wait_for(|stop| *stop).await;
+    let stopped = wait_for_workers(handle).await;
+    tracing::info!("stopped");
+    stopped
+}
+
+/// Pool, migrations, NATS, projection tables.
+async fn prepare(global: &GlobalOpts) -> anyhow::Result<(PgPool, async_nats::Client, Metrics)> {
+    let pool = connect_pool(&global.database_url, global.db_pool_size)?;
+    for name in migrate(&pool).await? {
+        tracing::info!(migration = %name, "migration applied");
+    }
+    projections::runner::setup::<FundsProjection>(&pool)
+        .await
+        .context("creating the funds read model")?;
+    let nats = async_nats::ConnectOptions::new()
+        .name("fundadmin")
+        .connect(&global.nats_url)
+        .await
+        .with_context(|| {
+            format!(
+                "connecting to NATS at {} (is NATS_URL right and the server up?)",
+                global.nats_url
+            )
+        })?;
+    Ok((pool, nats, Metrics::new()))
+}
+
+/// Runs every worker until shutdown; when they end (for good or by failing), asks the rest
+/// of the process to stop too.
+fn spawn_workers(
+    global: &GlobalOpts,
+    pool: &PgPool,
+    nats: &async_nats::Client,
+    metrics: &Metrics,
+    shutdown: &watch::Sender<bool>,
+) -> JoinHandle<anyhow::Result<()>> {
+    let config = workers::WorkersConfig {
+        pool: pool.clone(),
+        database_url: global.database_url.clone(),
+        nats: nats.clone(),
+        prefix: global.nats_prefix.clone(),
+        metrics: metrics.clone(),
+        shutdown: shutdown.subscribe(),
+    };
+    let shutdown = shutdown.clone();
+    tokio::spawn(async move {
+        let result = workers::run_all(config).await;
+        if let Err(e) = &result {
+            tracing::error!(error = format!("{e:#}"), "workers failed; shutting down");
+        }
+        shutdown.send_replace(true);
+        result
+    })
+}
+
+async fn wait_for_workers(handle: JoinHandle<anyhow::Result<()>>) -> anyhow::Result<()> {
+    match tokio::time::timeout(WORKER_GRACE, handle).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(join)) => Err(anyhow::anyhow!("workers panicked: {join}")),
+        Err(_) => {
+            tracing::warn!(
+                grace_s = WORKER_GRACE.as_secs(),
+                "workers did not stop in time; leaving them"
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Flips `shutdown` on SIGINT or SIGTERM.
+async fn shutdown_on_signal(shutdown: watch::Sender<bool>) {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => tracing::info!("SIGINT: shutting down"),
+        _ = terminate => tracing::info!("SIGTERM: shutting down"),
+    }
+    shutdown.send_replace(true);
+}
