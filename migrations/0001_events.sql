@@ -33,7 +33,6 @@ CREATE TABLE events (
 
 CREATE UNIQUE INDEX events_feed_order ON events (tx_id, global_position);
 CREATE UNIQUE INDEX events_global_position ON events (global_position);
-CREATE INDEX events_stream_type ON events (stream_type, global_position);
 
 CREATE FUNCTION events_are_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -68,56 +67,117 @@ CREATE TABLE checkpoints (
     updated_at      timestamptz NOT NULL DEFAULT now()
 );
 
--- One append in one statement (one round trip): checks every stream's expected version and
--- head hash, moves the heads, inserts the events, stores the idempotency result, and returns
--- the first and last global positions. Hashes are computed by the writer, which knows each
--- stream's head. Errors: SQLSTATE FA409 (message = stream id, detail = actual version) on a
--- version conflict; FA422 when the idempotency key already has a result.
-CREATE FUNCTION append_events(
-    s_ids text[], s_types text[], s_expected int8[], s_expected_heads bytea[],
+-- Group commit: the appends of several commands in one transaction and one statement. Each
+-- command keeps its own idempotency key, its own expected versions and head hashes, and its
+-- own outcome: status 0 = appended (with its first and last global positions), 1 = version
+-- conflict (with the stream and its actual version; nothing of that command is written),
+-- 2 = its idempotency key already has a result. Hashes are computed by the writer, which
+-- knows each stream's head. Arrays: c_* one entry per command; s_* one per (command,
+-- stream) with s_cmd the command's index; e_* one per event with e_cmd likewise.
+CREATE FUNCTION append_batch(
+    c_keys text[], c_request_hashes bytea[], c_results jsonb[],
+    s_cmd int4[], s_ids text[], s_types text[], s_expected int8[], s_expected_heads bytea[],
     s_versions int8[], s_heads bytea[],
-    e_ids uuid[], e_streams text[], e_stream_types text[], e_versions int8[],
+    e_cmd int4[], e_ids uuid[], e_streams text[], e_stream_types text[], e_versions int8[],
     e_types text[], e_schema_versions int4[], e_payloads jsonb[], e_metadata jsonb[],
-    e_effective date[], e_recorded timestamptz[], e_hashes bytea[],
-    p_key text, p_request_hash bytea, p_result jsonb,
-    OUT first_position bigint, OUT last_position bigint)
+    e_effective date[], e_recorded timestamptz[], e_hashes bytea[])
+RETURNS TABLE (status int4, conflict_stream text, actual_version int8,
+               first_position int8, last_position int8)
 LANGUAGE plpgsql AS $$
 DECLARE
-    n integer;
+    ncmd  int4 := coalesce(array_length(c_results, 1), 0);
+    nstr  int4 := coalesce(array_length(s_ids, 1), 0);
+    st    int4[] := array_fill(0, ARRAY[ncmd]);
+    cs    text[] := array_fill(NULL::text, ARRAY[ncmd]);
+    av    int8[] := array_fill(NULL::int8, ARRAY[ncmd]);
+    fp    int8[] := array_fill(NULL::int8, ARRAY[ncmd]);
+    lp    int8[] := array_fill(NULL::int8, ARRAY[ncmd]);
+    made  text[];
+    cur_v int8;
+    cur_h bytea;
+    n     int4;
+    r     record;
 BEGIN
-    FOR i IN 1 .. coalesce(array_length(s_ids, 1), 0) LOOP
-        IF s_expected[i] = 0 THEN
-            INSERT INTO streams (stream_id, stream_type, version, head_hash)
-            VALUES (s_ids[i], s_types[i], s_versions[i], s_heads[i])
-            ON CONFLICT (stream_id) DO NOTHING;
-        ELSE
-            UPDATE streams SET version = s_versions[i], head_hash = s_heads[i]
-            WHERE stream_id = s_ids[i] AND version = s_expected[i]
-              AND head_hash = s_expected_heads[i];
+    FOR c IN 1 .. ncmd LOOP
+        IF c_keys[c] IS NOT NULL THEN
+            INSERT INTO command_results (idempotency_key, request_hash)
+            VALUES (c_keys[c], c_request_hashes[c]) ON CONFLICT (idempotency_key) DO NOTHING;
+            GET DIAGNOSTICS n = ROW_COUNT;
+            IF n = 0 THEN st[c] := 2; CONTINUE; END IF;
         END IF;
-        GET DIAGNOSTICS n = ROW_COUNT;
-        IF n = 0 THEN
-            RAISE EXCEPTION USING ERRCODE = 'FA409', MESSAGE = s_ids[i],
-                DETAIL = coalesce((SELECT version::text FROM streams WHERE stream_id = s_ids[i]), '0');
+        -- Existing streams: lock and compare.
+        FOR i IN 1 .. nstr LOOP
+            CONTINUE WHEN s_cmd[i] <> c OR s_expected[i] = 0;
+            SELECT version, head_hash INTO cur_v, cur_h FROM streams
+            WHERE stream_id = s_ids[i] FOR UPDATE;
+            IF NOT FOUND OR cur_v <> s_expected[i] OR cur_h <> s_expected_heads[i] THEN
+                st[c] := 1; cs[c] := s_ids[i]; av[c] := coalesce(cur_v, 0);
+                EXIT;
+            END IF;
+        END LOOP;
+        -- New streams: create (a racing creator makes this a conflict).
+        made := '{}';
+        IF st[c] = 0 THEN
+            FOR i IN 1 .. nstr LOOP
+                CONTINUE WHEN s_cmd[i] <> c OR s_expected[i] <> 0;
+                INSERT INTO streams (stream_id, stream_type, version, head_hash)
+                VALUES (s_ids[i], s_types[i], s_versions[i], s_heads[i])
+                ON CONFLICT (stream_id) DO NOTHING;
+                GET DIAGNOSTICS n = ROW_COUNT;
+                IF n = 0 THEN
+                    st[c] := 1; cs[c] := s_ids[i];
+                    av[c] := (SELECT version FROM streams WHERE stream_id = s_ids[i]);
+                    EXIT;
+                END IF;
+                made := made || s_ids[i];
+            END LOOP;
+        END IF;
+        IF st[c] = 0 THEN
+            FOR i IN 1 .. nstr LOOP
+                CONTINUE WHEN s_cmd[i] <> c OR s_expected[i] = 0;
+                UPDATE streams SET version = s_versions[i], head_hash = s_heads[i]
+                WHERE stream_id = s_ids[i];
+            END LOOP;
+        ELSE
+            DELETE FROM streams WHERE stream_id = ANY (made);
+            IF c_keys[c] IS NOT NULL THEN
+                DELETE FROM command_results WHERE idempotency_key = c_keys[c];
+            END IF;
         END IF;
     END LOOP;
-    WITH ins AS (
-        INSERT INTO events (event_id, stream_id, stream_type, stream_version, event_type,
-                            schema_version, payload, metadata, effective_at, recorded_at, hash)
-        SELECT * FROM unnest(e_ids, e_streams, e_stream_types, e_versions, e_types,
-                             e_schema_versions, e_payloads, e_metadata, e_effective,
-                             e_recorded, e_hashes)
-        RETURNING global_position)
-    SELECT min(global_position), max(global_position) INTO first_position, last_position FROM ins;
-    IF p_key IS NOT NULL THEN
-        INSERT INTO command_results (idempotency_key, request_hash, result)
-        VALUES (p_key, p_request_hash, p_result || jsonb_build_object(
-            'first_position', first_position, 'last_position', last_position))
-        ON CONFLICT (idempotency_key) DO NOTHING;
-        GET DIAGNOSTICS n = ROW_COUNT;
-        IF n = 0 THEN
-            RAISE EXCEPTION USING ERRCODE = 'FA422', MESSAGE = p_key;
+
+    FOR r IN
+        WITH ins AS (
+            INSERT INTO events (event_id, stream_id, stream_type, stream_version, event_type,
+                                schema_version, payload, metadata, effective_at, recorded_at,
+                                hash)
+            SELECT u.id, u.stream, u.stream_type, u.version, u.type, u.schema, u.payload,
+                   u.metadata, u.effective, u.recorded, u.hash
+            FROM unnest(e_cmd, e_ids, e_streams, e_stream_types, e_versions, e_types,
+                        e_schema_versions, e_payloads, e_metadata, e_effective, e_recorded,
+                        e_hashes)
+                 AS u(cmd, id, stream, stream_type, version, type, schema, payload, metadata,
+                      effective, recorded, hash)
+            WHERE st[u.cmd] = 0
+            RETURNING event_id, global_position)
+        SELECT k.cmd, min(ins.global_position) AS f, max(ins.global_position) AS l
+        FROM ins JOIN unnest(e_cmd, e_ids) AS k(cmd, id) ON k.id = ins.event_id
+        GROUP BY k.cmd
+    LOOP
+        fp[r.cmd] := r.f;
+        lp[r.cmd] := r.l;
+    END LOOP;
+
+    FOR c IN 1 .. ncmd LOOP
+        IF st[c] = 0 AND c_keys[c] IS NOT NULL THEN
+            UPDATE command_results
+            SET result = c_results[c] || jsonb_build_object(
+                'first_position', fp[c], 'last_position', lp[c])
+            WHERE idempotency_key = c_keys[c];
         END IF;
-    END IF;
+    END LOOP;
+
+    RETURN QUERY SELECT st[c], cs[c], av[c], fp[c], lp[c]
+        FROM generate_subscripts(st, 1) AS c ORDER BY c;
 END
 $$;

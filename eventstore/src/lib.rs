@@ -2,8 +2,9 @@
 //!
 //! # Layout
 //! - [`types`]: what is appended ([`StreamAppend`], [`NewEvent`]) and read ([`RecordedEvent`]).
-//! - [`store`]: [`EventStore`]: multi-stream appends with expected versions in one
-//!   transaction, idempotency keys, stream loading, the gap-safe global feed.
+//! - [`store`]: [`EventStore`]: stream loading, idempotency results, the gap-safe feed.
+//! - [`append`]: multi-stream appends with expected versions and idempotency keys, written
+//!   by group commit (each command keeps its own outcome).
 //! - [`hash`]: the canonical bytes of an event and the per-stream sha256 chain.
 //! - [`repository`]: load → decide → append over a domain [`domain::Aggregate`], with a state
 //!   cache so a command's cost does not grow with its stream.
@@ -14,6 +15,7 @@
 //! - [`migrate`]: the numbered SQL files of `migrations/`, applied in order.
 //! - `testkit` (feature): a fresh database per test, cloned from a migrated template.
 
+pub mod append;
 pub mod hash;
 pub mod listen;
 pub mod metrics;
@@ -36,5 +38,5 @@ pub use types::{
 };
 
 /// The NOTIFY channel an append signals after writing events (also spelled out in
-/// `store::NOTIFY_SQL`; a test keeps them equal).
+/// `append::NOTIFY_SQL`; a test keeps them equal).
 pub const EVENTS_CHANNEL: &str = "fundadmin_events";
