@@ -3,9 +3,9 @@
 //! A caller resolves its streams' expected versions and head hashes (from what it knows, or
 //! with one read), computes its events' hash chains and hands the prepared command to the
 //! store's writer. A few writer tasks each take every command waiting at that moment and
-//! append them together with one call of the `append_batch` SQL function: one transaction,
-//! one round trip and one WAL flush for the whole batch, while each command keeps its own
-//! expected-version check, idempotency key and outcome. After a batch commits, one NOTIFY
+//! append them together ([`crate::group_commit`]): one transaction and one WAL flush for the
+//! whole batch, while each command keeps its own expected-version check, idempotency key and
+//! outcome. After a batch commits, one NOTIFY
 //! (sent from its own task, outside the appending transaction, where it would serialize
 //! every commit on PostgreSQL's notification lock) wakes the feed readers.
 
@@ -22,10 +22,6 @@ use uuid::Uuid;
 
 const READ_HEADS: &str =
     "SELECT stream_id, version, head_hash FROM streams WHERE stream_id = ANY($1)";
-
-const APPEND_BATCH: &str = "SELECT status, conflict_stream, actual_version, first_position, \
-     last_position FROM append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-     $14, $15, $16, $17, $18, $19, $20, $21, $22)";
 
 /// One NOTIFY to feed readers, committed without waiting for the WAL flush.
 const NOTIFY_SQL: &str = concat!(
@@ -109,11 +105,11 @@ pub(crate) struct Writer {
 
 /// A command ready to append: its streams and events as columns, hashes computed.
 #[derive(Default)]
-struct Prepared {
-    key: Option<IdempotencyKey>,
-    partial_result: serde_json::Value,
-    streams: StreamColumns,
-    events: EventColumns,
+pub(crate) struct Prepared {
+    pub(crate) key: Option<IdempotencyKey>,
+    pub(crate) partial_result: serde_json::Value,
+    pub(crate) streams: StreamColumns,
+    pub(crate) events: EventColumns,
 }
 
 struct Pending {
@@ -122,7 +118,7 @@ struct Pending {
 }
 
 /// What `append_batch` said of one command.
-enum Outcome {
+pub(crate) enum Outcome {
     Appended { first: i64, last: i64 },
     Conflict { stream_id: String, actual: i64 },
     KeyExists,
@@ -359,7 +355,7 @@ async fn write_batch(pool: &PgPool, batch: Vec<Pending>) {
     let mut attempt = 0;
     let result = loop {
         attempt += 1;
-        match call_append_batch(pool, &prepared).await {
+        match crate::group_commit::write(pool, &prepared).await {
             Err(StoreError::Db(e))
                 if attempt < DEADLOCK_RETRIES
                     && e.code() == Some(&SqlState::T_R_DEADLOCK_DETECTED) =>
@@ -385,71 +381,6 @@ async fn write_batch(pool: &PgPool, batch: Vec<Pending>) {
     }
 }
 
-async fn call_append_batch(pool: &PgPool, batch: &[Prepared]) -> Result<Vec<Outcome>, StoreError> {
-    let mut keys: Vec<Option<&str>> = Vec::with_capacity(batch.len());
-    let mut request_hashes: Vec<Option<Vec<u8>>> = Vec::with_capacity(batch.len());
-    let mut results = Vec::with_capacity(batch.len());
-    let mut s = StreamColumns::default();
-    let mut s_cmd: Vec<i32> = Vec::new();
-    let mut e = EventColumns::default();
-    let mut e_cmd: Vec<i32> = Vec::new();
-    for (i, p) in batch.iter().enumerate() {
-        let cmd = i as i32 + 1;
-        keys.push(p.key.as_ref().map(|k| k.key.as_str()));
-        request_hashes.push(p.key.as_ref().map(|k| k.request_hash.to_vec()));
-        results.push(p.partial_result.clone());
-        s_cmd.extend(std::iter::repeat_n(cmd, p.streams.ids.len()));
-        s.extend(&p.streams);
-        e_cmd.extend(std::iter::repeat_n(cmd, p.events.event_ids.len()));
-        e.extend(&p.events);
-    }
-    let client = pool.get().await?;
-    let stmt = client.prepare_cached(APPEND_BATCH).await?;
-    let rows = client
-        .query(
-            &stmt,
-            &[
-                &keys,
-                &request_hashes,
-                &results,
-                &s_cmd,
-                &s.ids,
-                &s.types,
-                &s.expected,
-                &s.expected_heads,
-                &s.versions,
-                &s.heads,
-                &e_cmd,
-                &e.event_ids,
-                &e.stream_ids,
-                &e.stream_types,
-                &e.versions,
-                &e.event_types,
-                &e.schema_versions,
-                &e.payloads,
-                &e.metadata,
-                &e.effective_at,
-                &e.recorded_at,
-                &e.hashes,
-            ],
-        )
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|r| match r.get::<_, i32>(0) {
-            0 => Outcome::Appended {
-                first: r.get(3),
-                last: r.get(4),
-            },
-            1 => Outcome::Conflict {
-                stream_id: r.get::<_, Option<String>>(1).unwrap_or_default(),
-                actual: r.get::<_, Option<i64>>(2).unwrap_or(-1),
-            },
-            _ => Outcome::KeyExists,
-        })
-        .collect())
-}
-
 /// Starts the task that NOTIFYs feed readers; bursts coalesce into one NOTIFY.
 fn spawn_notifier(pool: PgPool) -> mpsc::Sender<()> {
     let (tx, mut rx) = mpsc::channel::<()>(1);
@@ -471,18 +402,18 @@ fn spawn_notifier(pool: PgPool) -> mpsc::Sender<()> {
 
 /// Column arrays of events.
 #[derive(Default)]
-struct EventColumns {
-    event_ids: Vec<Uuid>,
-    stream_ids: Vec<String>,
-    stream_types: Vec<String>,
-    versions: Vec<i64>,
-    event_types: Vec<String>,
-    schema_versions: Vec<i32>,
-    payloads: Vec<serde_json::Value>,
-    metadata: Vec<serde_json::Value>,
-    effective_at: Vec<NaiveDate>,
-    recorded_at: Vec<DateTime<Utc>>,
-    hashes: Vec<Vec<u8>>,
+pub(crate) struct EventColumns {
+    pub(crate) event_ids: Vec<Uuid>,
+    pub(crate) stream_ids: Vec<String>,
+    pub(crate) stream_types: Vec<String>,
+    pub(crate) versions: Vec<i64>,
+    pub(crate) event_types: Vec<String>,
+    pub(crate) schema_versions: Vec<i32>,
+    pub(crate) payloads: Vec<serde_json::Value>,
+    pub(crate) metadata: Vec<serde_json::Value>,
+    pub(crate) effective_at: Vec<NaiveDate>,
+    pub(crate) recorded_at: Vec<DateTime<Utc>>,
+    pub(crate) hashes: Vec<Vec<u8>>,
 }
 
 impl EventColumns {
@@ -508,7 +439,7 @@ impl EventColumns {
         self.hashes.push(hash.to_vec());
     }
 
-    fn extend(&mut self, o: &EventColumns) {
+    pub(crate) fn extend(&mut self, o: &EventColumns) {
         self.event_ids.extend_from_slice(&o.event_ids);
         self.stream_ids.extend_from_slice(&o.stream_ids);
         self.stream_types.extend_from_slice(&o.stream_types);
@@ -525,24 +456,13 @@ impl EventColumns {
 
 /// Column arrays of the streams' expected and new heads.
 #[derive(Default)]
-struct StreamColumns {
-    ids: Vec<String>,
-    types: Vec<String>,
-    expected: Vec<i64>,
-    expected_heads: Vec<Vec<u8>>,
-    versions: Vec<i64>,
-    heads: Vec<Vec<u8>>,
-}
-
-impl StreamColumns {
-    fn extend(&mut self, o: &StreamColumns) {
-        self.ids.extend_from_slice(&o.ids);
-        self.types.extend_from_slice(&o.types);
-        self.expected.extend_from_slice(&o.expected);
-        self.expected_heads.extend_from_slice(&o.expected_heads);
-        self.versions.extend_from_slice(&o.versions);
-        self.heads.extend_from_slice(&o.heads);
-    }
+pub(crate) struct StreamColumns {
+    pub(crate) ids: Vec<String>,
+    pub(crate) types: Vec<String>,
+    pub(crate) expected: Vec<i64>,
+    pub(crate) expected_heads: Vec<Vec<u8>>,
+    pub(crate) versions: Vec<i64>,
+    pub(crate) heads: Vec<Vec<u8>>,
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@
 //! - `testkit` (feature): a fresh database per test, cloned from a migrated template.
 
 pub mod append;
+mod group_commit;
 pub mod hash;
 pub mod listen;
 pub mod metrics;

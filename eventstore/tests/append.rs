@@ -282,3 +282,52 @@ async fn verify_names_a_row_tampered_with_behind_the_triggers_back() {
         found_version: 2,
     }));
 }
+
+/// Many commands at once share group-commit batches; each still gets its own outcome, and a
+/// multi-stream command that loses on one stream leaves nothing on the others.
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_commands_in_shared_batches_keep_their_own_outcomes() {
+    let db = test_db().await;
+    let store = db.store();
+    let tasks: Vec<_> = (0..60)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let appends = match i {
+                    0..20 => vec![append(&format!("own-{i}"), ExpectedVersion::NoStream, 2)],
+                    20..40 => vec![append("shared", ExpectedVersion::NoStream, 1)],
+                    _ => vec![
+                        append(&format!("side-{i}"), ExpectedVersion::NoStream, 1),
+                        append("shared-2", ExpectedVersion::NoStream, 1),
+                    ],
+                };
+                (i, store.append(&appends, None).await)
+            })
+        })
+        .collect();
+    let mut won = [0, 0, 0];
+    for t in tasks {
+        let (i, result) = t.await.unwrap();
+        let group = match i {
+            0..20 => 0,
+            20..40 => 1,
+            _ => 2,
+        };
+        match result {
+            Ok(_) => won[group] += 1,
+            Err(AppendError::Conflict { .. }) => assert_ne!(group, 0, "task {i}"),
+            Err(e) => panic!("task {i}: {e}"),
+        }
+    }
+    assert_eq!(won, [20, 1, 1]);
+    assert_eq!(count(&db, "SELECT count(*) FROM events").await, 40 + 1 + 2);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM streams WHERE stream_id LIKE 'side-%'"
+        )
+        .await,
+        1
+    );
+    assert!(verify(&db.pool).await.unwrap().is_intact());
+}

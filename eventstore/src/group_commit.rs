@@ -1,0 +1,286 @@
+//! One group-commit batch: the appends of several commands in one transaction, set-based,
+//! in four round trips whatever the batch size, each command keeping its own idempotency
+//! key, expected versions and outcome.
+//!
+//! 1. Claim the batch's idempotency keys and lock the heads of every stream it touches (in
+//!    stream-id order, so concurrent batches cannot deadlock on them).
+//! 2. Check each command in order against the heads, as moved by the commands before it.
+//! 3. Create the new streams of the commands still standing (a stream created meanwhile by
+//!    another transaction makes its command a conflict).
+//! 4. Move the heads, insert the events, store the keyed results, release what failed.
+
+use crate::append::{EventColumns, Outcome, Prepared};
+use crate::hash::GENESIS;
+use crate::store::StoreError;
+use crate::PgPool;
+use std::collections::{HashMap, HashSet};
+
+const CLAIM_KEYS: &str = "INSERT INTO command_results (idempotency_key, request_hash) \
+     SELECT * FROM unnest($1::text[], $2::bytea[]) \
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key";
+
+const LOCK_HEADS: &str = "SELECT stream_id, version, head_hash FROM streams \
+     WHERE stream_id = ANY($1) ORDER BY stream_id FOR UPDATE";
+
+const CREATE_STREAMS: &str = "INSERT INTO streams (stream_id, stream_type, version, head_hash) \
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::bytea[]) \
+     ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id";
+
+const WRITE: &str = "WITH up AS (
+    UPDATE streams s SET version = u.version, head_hash = u.head
+    FROM unnest($1::text[], $2::int8[], $3::bytea[]) AS u(id, version, head)
+    WHERE s.stream_id = u.id
+), gone AS (
+    DELETE FROM streams WHERE stream_id = ANY($4::text[])
+), ins AS (
+    INSERT INTO events (event_id, stream_id, stream_type, stream_version, event_type,
+                        schema_version, payload, metadata, effective_at, recorded_at, hash)
+    SELECT * FROM unnest($5::uuid[], $6::text[], $7::text[], $8::int8[], $9::text[],
+                         $10::int4[], $11::jsonb[], $12::jsonb[], $13::date[],
+                         $14::timestamptz[], $15::bytea[])
+    RETURNING event_id, global_position
+), pos AS (
+    SELECT m.cmd, min(i.global_position) AS first, max(i.global_position) AS last
+    FROM ins i JOIN unnest($16::int4[], $5::uuid[]) AS m(cmd, id) ON m.id = i.event_id
+    GROUP BY m.cmd
+), res AS (
+    UPDATE command_results c
+    SET result = k.partial || jsonb_build_object('first_position', p.first,
+                                                 'last_position', p.last)
+    FROM unnest($17::text[], $18::jsonb[], $19::int4[]) AS k(key, partial, cmd)
+    JOIN pos p ON p.cmd = k.cmd
+    WHERE c.idempotency_key = k.key
+), released AS (
+    DELETE FROM command_results WHERE idempotency_key = ANY($20::text[])
+)
+SELECT cmd, first, last FROM pos";
+
+/// Appends `batch` in one transaction; returns each command's outcome, in order.
+pub(crate) async fn write(pool: &PgPool, batch: &[Prepared]) -> Result<Vec<Outcome>, StoreError> {
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+
+    // 1. Claim keys and lock heads (pipelined: one round trip).
+    let keys: Vec<&str> = batch
+        .iter()
+        .filter_map(|p| p.key.as_ref().map(|k| k.key.as_str()))
+        .collect();
+    let hashes: Vec<&[u8]> = batch
+        .iter()
+        .filter_map(|p| p.key.as_ref().map(|k| &k.request_hash[..]))
+        .collect();
+    let mut stream_ids: Vec<&str> = batch
+        .iter()
+        .flat_map(|p| p.streams.ids.iter().map(String::as_str))
+        .collect();
+    stream_ids.sort_unstable();
+    stream_ids.dedup();
+    let claim = async {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let stmt = tx.prepare_cached(CLAIM_KEYS).await?;
+        tx.query(&stmt, &[&keys, &hashes]).await
+    };
+    let lock = async {
+        let stmt = tx.prepare_cached(LOCK_HEADS).await?;
+        tx.query(&stmt, &[&stream_ids]).await
+    };
+    let (claimed, locked) = futures::try_join!(claim, lock)?;
+    let claimed: HashSet<&str> = claimed.iter().map(|r| r.get::<_, &str>(0)).collect();
+    let mut taken: HashSet<&str> = HashSet::new();
+    // Whether each command holds the key it claimed (to be released if it fails).
+    let mut holds_key = vec![false; batch.len()];
+    let mut heads: HashMap<&str, (i64, Vec<u8>)> = locked
+        .iter()
+        .map(|r| (r.get::<_, &str>(0), (r.get(1), r.get(2))))
+        .collect();
+
+    // 2. Check each command against the heads as the commands before it left them.
+    let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(batch.len());
+    for p in batch {
+        if let Some(key) = &p.key {
+            let k = key.key.as_str();
+            if !claimed.contains(k) {
+                // Committed earlier by another transaction: its result is the answer.
+                outcomes.push(Some(Outcome::KeyExists));
+                continue;
+            }
+            if !taken.insert(k) {
+                // A second retry in this very batch: answered from the first after commit.
+                outcomes.push(Some(conflict(p, -1)));
+                continue;
+            }
+            holds_key[outcomes.len()] = true;
+        }
+        let mut failure = None;
+        for i in 0..p.streams.ids.len() {
+            let (version, head) = heads
+                .get(p.streams.ids[i].as_str())
+                .map(|(v, h)| (*v, h.as_slice()))
+                .unwrap_or((0, &GENESIS[..]));
+            let expected = p.streams.expected[i];
+            if version != expected || (expected > 0 && head != p.streams.expected_heads[i]) {
+                failure = Some(Outcome::Conflict {
+                    stream_id: p.streams.ids[i].clone(),
+                    actual: version,
+                });
+                break;
+            }
+        }
+        if failure.is_none() {
+            for i in 0..p.streams.ids.len() {
+                heads.insert(
+                    p.streams.ids[i].as_str(),
+                    (p.streams.versions[i], p.streams.heads[i].clone()),
+                );
+            }
+        }
+        outcomes.push(failure);
+    }
+
+    // 3. Create the new streams of the commands still standing.
+    let mut new = NewStreams::default();
+    for (c, p) in batch.iter().enumerate() {
+        if outcomes[c].is_some() {
+            continue;
+        }
+        for i in 0..p.streams.ids.len() {
+            if p.streams.expected[i] == 0 {
+                new.push(c, p, i);
+            }
+        }
+    }
+    let mut release_streams: Vec<&str> = Vec::new();
+    if !new.ids.is_empty() {
+        let stmt = tx.prepare_cached(CREATE_STREAMS).await?;
+        let created: HashSet<String> = tx
+            .query(&stmt, &[&new.ids, &new.types, &new.versions, &new.heads])
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for (n, id) in new.ids.iter().enumerate() {
+            let c = new.cmd[n];
+            if !created.contains(id) && outcomes[c].is_none() {
+                outcomes[c] = Some(Outcome::Conflict {
+                    stream_id: id.clone(),
+                    actual: -1,
+                });
+            }
+        }
+        for (n, id) in new.ids.iter().enumerate() {
+            if outcomes[new.cmd[n]].is_some() && created.contains(id) {
+                release_streams.push(id);
+            }
+        }
+    }
+
+    // 4. Move heads, insert events, store results, release what failed.
+    let mut moved = (Vec::<&str>::new(), Vec::<i64>::new(), Vec::<&[u8]>::new());
+    let mut events = EventColumns::default();
+    let mut event_cmd: Vec<i32> = Vec::new();
+    let mut results = (
+        Vec::<&str>::new(),
+        Vec::<&serde_json::Value>::new(),
+        Vec::<i32>::new(),
+    );
+    let mut released_keys: Vec<&str> = Vec::new();
+    for (c, p) in batch.iter().enumerate() {
+        let cmd = c as i32 + 1;
+        match &outcomes[c] {
+            None => {
+                for i in 0..p.streams.ids.len() {
+                    if p.streams.expected[i] > 0 {
+                        moved.0.push(&p.streams.ids[i]);
+                        moved.1.push(p.streams.versions[i]);
+                        moved.2.push(&p.streams.heads[i]);
+                    }
+                }
+                events.extend(&p.events);
+                event_cmd.extend(std::iter::repeat_n(cmd, p.events.event_ids.len()));
+                if let Some(key) = &p.key {
+                    results.0.push(&key.key);
+                    results.1.push(&p.partial_result);
+                    results.2.push(cmd);
+                }
+            }
+            Some(_) => {
+                if let (true, Some(key)) = (holds_key[c], &p.key) {
+                    released_keys.push(&key.key);
+                }
+            }
+        }
+    }
+    let stmt = tx.prepare_cached(WRITE).await?;
+    let rows = tx
+        .query(
+            &stmt,
+            &[
+                &moved.0,
+                &moved.1,
+                &moved.2,
+                &release_streams,
+                &events.event_ids,
+                &events.stream_ids,
+                &events.stream_types,
+                &events.versions,
+                &events.event_types,
+                &events.schema_versions,
+                &events.payloads,
+                &events.metadata,
+                &events.effective_at,
+                &events.recorded_at,
+                &events.hashes,
+                &event_cmd,
+                &results.0,
+                &results.1,
+                &results.2,
+                &released_keys,
+            ],
+        )
+        .await?;
+    tx.commit().await?;
+
+    let positions: HashMap<i32, (i64, i64)> = rows
+        .iter()
+        .map(|r| (r.get(0), (r.get(1), r.get(2))))
+        .collect();
+    Ok(outcomes
+        .into_iter()
+        .enumerate()
+        .map(|(c, o)| {
+            o.unwrap_or_else(|| {
+                let (first, last) = positions.get(&(c as i32 + 1)).copied().unwrap_or((0, 0));
+                Outcome::Appended { first, last }
+            })
+        })
+        .collect())
+}
+
+fn conflict(p: &Prepared, actual: i64) -> Outcome {
+    Outcome::Conflict {
+        stream_id: p.streams.ids.first().cloned().unwrap_or_default(),
+        actual,
+    }
+}
+
+/// Streams to create, with the command (index in the batch) each belongs to.
+#[derive(Default)]
+struct NewStreams {
+    cmd: Vec<usize>,
+    ids: Vec<String>,
+    types: Vec<String>,
+    versions: Vec<i64>,
+    heads: Vec<Vec<u8>>,
+}
+
+impl NewStreams {
+    fn push(&mut self, cmd: usize, p: &Prepared, i: usize) {
+        self.cmd.push(cmd);
+        self.ids.push(p.streams.ids[i].clone());
+        self.types.push(p.streams.types[i].clone());
+        self.versions.push(p.streams.versions[i]);
+        self.heads.push(p.streams.heads[i].clone());
+    }
+}
