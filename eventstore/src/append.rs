@@ -32,8 +32,9 @@ const NOTIFY_SQL: &str = concat!(
 
 /// How many times an append with only `ExpectedVersion::Any` re-reads the heads after a race.
 const ANY_RETRIES: usize = 10;
-/// Writer tasks: batches in flight at once.
-const WRITERS: usize = 4;
+/// Writer tasks (batches in flight at once), unless `FUNDADMIN_APPEND_WRITERS` says otherwise.
+/// Fewer writers make larger batches: less work per command, a little more latency.
+const WRITERS: usize = 2;
 /// Commands per batch at most.
 const MAX_BATCH: usize = 256;
 /// Attempts of a batch that PostgreSQL aborted as a deadlock victim.
@@ -101,6 +102,16 @@ pub struct Appended {
 pub(crate) struct Writer {
     queue: OnceLock<mpsc::Sender<Pending>>,
     notify: OnceLock<mpsc::Sender<()>>,
+    stats: std::sync::Arc<GroupCommitStats>,
+}
+
+/// Counters of the group commit, for metrics and benchmarks.
+#[derive(Debug, Default)]
+pub struct GroupCommitStats {
+    /// Batches written (transactions).
+    pub batches: std::sync::atomic::AtomicU64,
+    /// Commands written in them.
+    pub commands: std::sync::atomic::AtomicU64,
 }
 
 /// A command ready to append: its streams and events as columns, hashes computed.
@@ -239,10 +250,13 @@ impl EventStore {
 
     /// Queues a prepared command for the next batch and waits for its outcome.
     async fn submit(&self, prepared: Prepared) -> Result<Outcome, AppendError> {
-        let queue = self
-            .writer
-            .queue
-            .get_or_init(|| spawn_writers(self.pool.clone(), self.notifier()));
+        let queue = self.writer.queue.get_or_init(|| {
+            spawn_writers(
+                self.pool.clone(),
+                self.notifier(),
+                self.writer.stats.clone(),
+            )
+        });
         let (reply, outcome) = oneshot::channel();
         queue
             .send(Pending { prepared, reply })
@@ -251,6 +265,11 @@ impl EventStore {
         Ok(outcome
             .await
             .map_err(|_| AppendError::Invalid("the writer has stopped"))??)
+    }
+
+    /// Group-commit counters of this store (and its clones).
+    pub fn group_commit_stats(&self) -> &GroupCommitStats {
+        &self.writer.stats
     }
 
     fn notifier(&self) -> mpsc::Sender<()> {
@@ -321,11 +340,20 @@ fn now_micros() -> DateTime<Utc> {
     DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
 }
 
-fn spawn_writers(pool: PgPool, notify: mpsc::Sender<()>) -> mpsc::Sender<Pending> {
+fn spawn_writers(
+    pool: PgPool,
+    notify: mpsc::Sender<()>,
+    stats: std::sync::Arc<GroupCommitStats>,
+) -> mpsc::Sender<Pending> {
     let (tx, rx) = mpsc::channel::<Pending>(4 * MAX_BATCH);
     let rx = std::sync::Arc::new(Mutex::new(rx));
-    for _ in 0..WRITERS {
-        let (rx, pool, notify) = (rx.clone(), pool.clone(), notify.clone());
+    let writers = std::env::var("FUNDADMIN_APPEND_WRITERS")
+        .ok()
+        .and_then(|w| w.parse().ok())
+        .filter(|w| *w > 0)
+        .unwrap_or(WRITERS);
+    for _ in 0..writers {
+        let (rx, pool, notify, stats) = (rx.clone(), pool.clone(), notify.clone(), stats.clone());
         tokio::spawn(async move {
             loop {
                 let batch = {
@@ -340,6 +368,9 @@ fn spawn_writers(pool: PgPool, notify: mpsc::Sender<()>) -> mpsc::Sender<Pending
                     }
                     batch
                 };
+                use std::sync::atomic::Ordering::Relaxed;
+                stats.batches.fetch_add(1, Relaxed);
+                stats.commands.fetch_add(batch.len() as u64, Relaxed);
                 write_batch(&pool, batch).await;
                 let _ = notify.try_send(());
             }

@@ -57,8 +57,24 @@ SELECT cmd, first, last FROM pos";
 
 /// Appends `batch` in one transaction; returns each command's outcome, in order.
 pub(crate) async fn write(pool: &PgPool, batch: &[Prepared]) -> Result<Vec<Outcome>, StoreError> {
-    let mut client = pool.get().await?;
-    let tx = client.transaction().await?;
+    let client = pool.get().await?;
+    let result = write_in_transaction(&client, batch).await;
+    if result.is_err() {
+        // Whatever failed, leave no transaction open on a pooled connection.
+        let _ = client.batch_execute("ROLLBACK").await;
+    }
+    result
+}
+
+/// The batch's transaction: BEGIN is pipelined with the first statements and COMMIT with
+/// the last one, so the whole batch takes three round trips (four with new streams).
+async fn write_in_transaction(
+    tx: &deadpool_postgres::Client,
+    batch: &[Prepared],
+) -> Result<Vec<Outcome>, StoreError> {
+    let claim_stmt = tx.prepare_cached(CLAIM_KEYS).await?;
+    let lock_stmt = tx.prepare_cached(LOCK_HEADS).await?;
+    let write_stmt = tx.prepare_cached(WRITE).await?;
 
     // 1. Claim keys and lock heads (pipelined: one round trip).
     let keys: Vec<&str> = batch
@@ -75,18 +91,15 @@ pub(crate) async fn write(pool: &PgPool, batch: &[Prepared]) -> Result<Vec<Outco
         .collect();
     stream_ids.sort_unstable();
     stream_ids.dedup();
+    let begin = tx.batch_execute("BEGIN");
     let claim = async {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let stmt = tx.prepare_cached(CLAIM_KEYS).await?;
-        tx.query(&stmt, &[&keys, &hashes]).await
+        tx.query(&claim_stmt, &[&keys, &hashes]).await
     };
-    let lock = async {
-        let stmt = tx.prepare_cached(LOCK_HEADS).await?;
-        tx.query(&stmt, &[&stream_ids]).await
-    };
-    let (claimed, locked) = futures::try_join!(claim, lock)?;
+    let lock = async { tx.query(&lock_stmt, &[&stream_ids]).await };
+    let ((), claimed, locked) = futures::try_join!(begin, claim, lock)?;
     let claimed: HashSet<&str> = claimed.iter().map(|r| r.get::<_, &str>(0)).collect();
     let mut taken: HashSet<&str> = HashSet::new();
     // Whether each command holds the key it claimed (to be released if it fails).
@@ -212,10 +225,9 @@ pub(crate) async fn write(pool: &PgPool, batch: &[Prepared]) -> Result<Vec<Outco
             }
         }
     }
-    let stmt = tx.prepare_cached(WRITE).await?;
-    let rows = tx
-        .query(
-            &stmt,
+    let write = async {
+        tx.query(
+            &write_stmt,
             &[
                 &moved.0,
                 &moved.1,
@@ -239,8 +251,10 @@ pub(crate) async fn write(pool: &PgPool, batch: &[Prepared]) -> Result<Vec<Outco
                 &released_keys,
             ],
         )
-        .await?;
-    tx.commit().await?;
+        .await
+    };
+    // If the write fails, PostgreSQL turns this COMMIT into a ROLLBACK.
+    let (rows, ()) = futures::try_join!(write, tx.batch_execute("COMMIT"))?;
 
     let positions: HashMap<i32, (i64, i64)> = rows
         .iter()

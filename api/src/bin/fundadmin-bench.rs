@@ -117,6 +117,11 @@ async fn main() -> anyhow::Result<()> {
     let machine = machine();
 
     let mut rows = Vec::new();
+    if std::env::var_os("BENCH_REPOSITORY_ONLY").is_some() {
+        let rate = repository_rate(&pool, 32, window).await?;
+        println!("repository, 32 writers: {rate:.0} events/s");
+        return Ok(());
+    }
     for writers in [1usize, 8, 32] {
         let rate = repository_rate(&pool, writers, window).await?;
         rows.push((format!("repository, {writers} writers"), rate));
@@ -201,6 +206,16 @@ async fn repository_rate(pool: &PgPool, writers: usize, window: Duration) -> any
     for t in tasks {
         total += t.await??;
     }
+    let stats = repo.store().group_commit_stats();
+    let batches = stats
+        .batches
+        .load(std::sync::atomic::Ordering::Relaxed)
+        .max(1);
+    let commands = stats.commands.load(std::sync::atomic::Ordering::Relaxed);
+    eprintln!(
+        "  {writers} writers: {commands} commands in {batches} batches ({:.1} per batch)",
+        commands as f64 / batches as f64
+    );
     Ok(total as f64 / start.elapsed().as_secs_f64())
 }
 
