@@ -1,6 +1,6 @@
 //! The funds read model: one row per fund, for `GET /funds` and `GET /funds/{id}`.
 
-use crate::Projection;
+use crate::{Projection, Write};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::fund::FundEvent;
 use domain::{FundId, Money};
@@ -98,30 +98,24 @@ impl Projection for FundsProjection {
         updated_at         timestamptz NOT NULL)";
     const DROP: &'static str = "DROP TABLE IF EXISTS rm_funds";
 
-    async fn apply(
-        &self,
-        tx: &tokio_postgres::Transaction<'_>,
-        event: &RecordedEvent,
-    ) -> anyhow::Result<()> {
-        match event.decode::<FundEvent>()? {
-            FundEvent::FundEstablished { fund_id, terms } => {
-                tx.execute(
-                    "INSERT INTO rm_funds (fund_id, name, kind, total_size, establishment_date, \
-                     version, established_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (fund_id) DO NOTHING",
-                    &[
-                        &fund_id.0,
-                        &terms.name,
-                        &terms.kind.as_str(),
-                        &terms.total_size.as_decimal(),
-                        &terms.establishment_date,
-                        &event.stream_version,
-                        &event.recorded_at,
-                    ],
-                )
-                .await?;
-            }
-        }
-        Ok(())
+    const STATEMENTS: &'static [&'static str] = &["INSERT INTO rm_funds (fund_id, name, kind, \
+         total_size, establishment_date, version, established_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (fund_id) DO NOTHING"];
+
+    fn writes(&self, event: &RecordedEvent) -> anyhow::Result<Vec<Write>> {
+        Ok(match event.decode::<FundEvent>()? {
+            FundEvent::FundEstablished { fund_id, terms } => vec![Write::new(
+                0,
+                vec![
+                    Box::new(fund_id.0),
+                    Box::new(terms.name),
+                    Box::new(terms.kind.as_str()),
+                    Box::new(terms.total_size.as_decimal()),
+                    Box::new(terms.establishment_date),
+                    Box::new(event.stream_version),
+                    Box::new(event.recorded_at),
+                ],
+            )],
+        })
     }
 }

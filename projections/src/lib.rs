@@ -15,9 +15,33 @@ pub mod nats;
 pub mod runner;
 
 use eventstore::RecordedEvent;
-use std::future::Future;
+use tokio_postgres::types::ToSql;
+
+/// A statement parameter.
+pub type Param = Box<dyn ToSql + Sync + Send>;
+
+/// One statement to run for an event: an index into [`Projection::STATEMENTS`] and its
+/// parameters.
+pub struct Write {
+    /// Which statement.
+    pub statement: usize,
+    /// Its parameters.
+    pub params: Vec<Param>,
+}
+
+impl Write {
+    /// Statement `statement` with `params`.
+    pub fn new(statement: usize, params: Vec<Param>) -> Self {
+        Write { statement, params }
+    }
+}
 
 /// A read model fed by the event log.
+///
+/// Applying an event is pure: [`Projection::writes`] says which statements to run, and the
+/// runner runs them. Statements read what they need in SQL (`SET n = n + $1`, upserts), never
+/// from the results of earlier statements, so the runner can send a whole batch in one go
+/// (pipelined, executed in order) instead of one round trip per event.
 pub trait Projection: Send + Sync + 'static {
     /// Unique name; also the checkpoint's name.
     const NAME: &'static str;
@@ -27,14 +51,12 @@ pub trait Projection: Send + Sync + 'static {
     const SCHEMA: &'static str;
     /// SQL dropping its tables (rebuild).
     const DROP: &'static str;
+    /// Every statement [`Projection::writes`] uses, prepared once per connection.
+    const STATEMENTS: &'static [&'static str];
 
-    /// Applies one event inside the runner's transaction. Called at most once per event and
-    /// in stream order.
-    fn apply(
-        &self,
-        tx: &tokio_postgres::Transaction<'_>,
-        event: &RecordedEvent,
-    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+    /// The statements that apply one event, in order. Called at most once per event and in
+    /// stream order; an event it does not care about gives no statements.
+    fn writes(&self, event: &RecordedEvent) -> anyhow::Result<Vec<Write>>;
 }
 
 /// The names of every projection, for `fundadmin replay`.

@@ -105,9 +105,11 @@ pub async fn apply_batch<P: Projection>(
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-    let mut applied = 0;
+    // Dedupe and fill gaps first; then run every write of the batch pipelined.
+    let mut gap_fill: Vec<RecordedEvent> = Vec::new();
+    let mut order: Vec<(bool, usize)> = Vec::new(); // (from gap fill, index)
     let mut touched: HashMap<String, i64> = HashMap::new();
-    for event in relevant {
+    for (index, event) in relevant.iter().enumerate() {
         let done = applied_versions.get(&event.stream_id).copied().unwrap_or(0);
         if event.stream_version <= done {
             continue; // duplicate
@@ -117,22 +119,21 @@ pub async fn apply_batch<P: Projection>(
             let missing = store
                 .load_stream_range(&event.stream_id, done + 1, event.stream_version - 1)
                 .await?;
-            for m in &missing {
-                projection
-                    .apply(&tx, m)
-                    .await
-                    .with_context(|| format!("{} applying {} (gap fill)", P::NAME, m.event_id))?;
-                applied += 1;
+            for m in missing {
+                order.push((true, gap_fill.len()));
+                gap_fill.push(m);
             }
         }
-        projection
-            .apply(&tx, event)
-            .await
-            .with_context(|| format!("{} applying {}", P::NAME, event.event_id))?;
-        applied += 1;
+        order.push((false, index));
         applied_versions.insert(event.stream_id.clone(), event.stream_version);
         touched.insert(event.stream_id.clone(), event.stream_version);
     }
+    let to_apply: Vec<&RecordedEvent> = order
+        .iter()
+        .map(|&(gap, i)| if gap { &gap_fill[i] } else { relevant[i] })
+        .collect();
+    let applied = to_apply.len();
+    execute_writes(projection, &tx, &to_apply).await?;
     if !touched.is_empty() {
         let (streams, versions): (Vec<String>, Vec<i64>) = touched.into_iter().unzip();
         tx.execute(
@@ -151,6 +152,50 @@ pub async fn apply_batch<P: Projection>(
     .await?;
     tx.commit().await?;
     Ok(applied)
+}
+
+/// Writes in flight at once when a batch is applied.
+const PIPELINE_DEPTH: usize = 512;
+
+/// Runs the writes of `events`, in order, pipelined: statements are prepared first, then
+/// every execute of a chunk is sent before the first answer is awaited. PostgreSQL runs them
+/// in the order sent.
+async fn execute_writes<P: Projection>(
+    projection: &P,
+    tx: &deadpool_postgres::Transaction<'_>,
+    events: &[&RecordedEvent],
+) -> anyhow::Result<()> {
+    let mut statements = Vec::with_capacity(P::STATEMENTS.len());
+    for sql in P::STATEMENTS {
+        statements.push(tx.prepare_cached(sql).await?);
+    }
+    let mut writes = Vec::with_capacity(events.len());
+    for event in events {
+        let of_event = projection
+            .writes(event)
+            .with_context(|| format!("{} applying {}", P::NAME, event.event_id))?;
+        writes.extend(of_event);
+    }
+    for chunk in writes.chunks(PIPELINE_DEPTH) {
+        let mut sends = Vec::with_capacity(chunk.len());
+        for write in chunk {
+            let statement = statements
+                .get(write.statement)
+                .with_context(|| format!("{}: no statement {}", P::NAME, write.statement))?;
+            sends.push(async move {
+                let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = write
+                    .params
+                    .iter()
+                    .map(|p| p.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+                    .collect();
+                tx.execute(statement, &params).await
+            });
+        }
+        futures::future::try_join_all(sends)
+            .await
+            .with_context(|| format!("{} writing a batch", P::NAME))?;
+    }
+    Ok(())
 }
 
 /// Reads the PostgreSQL feed from the checkpoint to its end; returns events applied.
@@ -231,16 +276,17 @@ async fn apply_stream_only<P: Projection>(
         .await?
         .map(|r| r.get(0))
         .unwrap_or(0);
-    let mut applied = 0;
     let mut version = done;
+    let mut to_apply = Vec::new();
     for e in events.iter().filter(|e| e.stream_version > done) {
         if e.stream_version != version + 1 {
             break;
         }
-        projection.apply(&tx, e).await?;
+        to_apply.push(e);
         version = e.stream_version;
-        applied += 1;
     }
+    let applied = to_apply.len();
+    execute_writes(projection, &tx, &to_apply).await?;
     if applied > 0 {
         tx.execute(
             "INSERT INTO projection_streams (projection, stream_id, version) VALUES ($1, $2, $3) \

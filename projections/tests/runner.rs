@@ -8,7 +8,7 @@ use eventstore::{
     EventStore, ExpectedVersion, Metadata, Metrics, NewEvent, RecordedEvent, StreamAppend,
 };
 use projections::runner::{apply_batch, catch_up, checkpoint, rebuild, repair, setup};
-use projections::Projection;
+use projections::{Projection, Write};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -24,17 +24,17 @@ impl Projection for Recorder {
         seq bigint GENERATED ALWAYS AS IDENTITY, PRIMARY KEY (stream_id, version))";
     const DROP: &'static str = "DROP TABLE IF EXISTS rm_recorder";
 
-    async fn apply(
-        &self,
-        tx: &tokio_postgres::Transaction<'_>,
-        event: &RecordedEvent,
-    ) -> anyhow::Result<()> {
-        tx.execute(
-            "INSERT INTO rm_recorder (stream_id, version) VALUES ($1, $2)",
-            &[&event.stream_id, &event.stream_version],
-        )
-        .await?;
-        Ok(())
+    const STATEMENTS: &'static [&'static str] =
+        &["INSERT INTO rm_recorder (stream_id, version) VALUES ($1, $2)"];
+
+    fn writes(&self, event: &RecordedEvent) -> anyhow::Result<Vec<Write>> {
+        Ok(vec![Write::new(
+            0,
+            vec![
+                Box::new(event.stream_id.clone()),
+                Box::new(event.stream_version),
+            ],
+        )])
     }
 }
 

@@ -10,6 +10,7 @@ use anyhow::{bail, Context};
 use domain::{Aggregate, DomainEvent, Rejection};
 use eventstore::repository::CommandContext;
 use eventstore::{connect_pool, EventStore, Metadata, Metrics, PgPool, RecordedEvent, Repository};
+use projections::Write;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -71,20 +72,22 @@ impl projections::Projection for Sink {
         stream_id text PRIMARY KEY, count bigint NOT NULL, version bigint NOT NULL)";
     const DROP: &'static str = "DROP TABLE IF EXISTS rm_bench_sink";
 
-    async fn apply(
-        &self,
-        tx: &tokio_postgres::Transaction<'_>,
-        event: &RecordedEvent,
-    ) -> anyhow::Result<()> {
+    const STATEMENTS: &'static [&'static str] = &[
+        "INSERT INTO rm_bench_sink (stream_id, count, version) VALUES ($1, $2, $3) \
+         ON CONFLICT (stream_id) DO UPDATE \
+         SET count = rm_bench_sink.count + EXCLUDED.count, version = EXCLUDED.version",
+    ];
+
+    fn writes(&self, event: &RecordedEvent) -> anyhow::Result<Vec<Write>> {
         let by = event.payload["by"].as_i64().unwrap_or(0);
-        tx.execute(
-            "INSERT INTO rm_bench_sink (stream_id, count, version) VALUES ($1, $2, $3) \
-             ON CONFLICT (stream_id) DO UPDATE SET count = rm_bench_sink.count + EXCLUDED.count, \
-             version = EXCLUDED.version",
-            &[&event.stream_id, &by, &event.stream_version],
-        )
-        .await?;
-        Ok(())
+        Ok(vec![Write::new(
+            0,
+            vec![
+                Box::new(event.stream_id.clone()),
+                Box::new(by),
+                Box::new(event.stream_version),
+            ],
+        )])
     }
 }
 
@@ -189,11 +192,15 @@ async fn repository_rate(pool: &PgPool, writers: usize, window: Duration) -> any
         .map(|w| {
             let repo = repo.clone();
             tokio::spawn(async move {
-                let stream = format!("counter-{writers}-{w}");
+                // Each writer works on its own 50 aggregates in turn.
+                let streams: Vec<String> = (0..50)
+                    .map(|s| format!("counter-{writers}-{w}-{s}"))
+                    .collect();
                 let ctx = CommandContext::new(Metadata::new("bench", "admin"));
                 let mut n = 0u64;
                 while start.elapsed() < window {
-                    repo.execute(&stream, &1, &ctx)
+                    let stream = &streams[n as usize % streams.len()];
+                    repo.execute(stream, &1, &ctx)
                         .await
                         .map_err(|e| anyhow::anyhow!("{e}"))?;
                     n += 1;
