@@ -133,8 +133,13 @@ async fn main() -> anyhow::Result<()> {
     let repo32 = rows.last().map(|r| r.1).unwrap_or(0.0);
     rows.push(("raw INSERT transactions, 32 connections".into(), raw));
     let events = EventStore::new(pool.clone()).head_position().await?;
+    eprintln!("step: feed read");
+    let feed = feed_rate(&pool).await?;
+    rows.push((format!("feed read only ({events} events)"), feed));
+    eprintln!("step: relay");
     let relay = relay_rate(&pool, &url).await?;
     rows.push((format!("relay to JetStream ({events} events)"), relay));
+    eprintln!("step: catch-up");
     let catch_up = catch_up_rate(&pool).await?;
     rows.push((format!("projection catch-up ({events} events)"), catch_up));
 
@@ -152,6 +157,7 @@ async fn main() -> anyhow::Result<()> {
         "repository_events_per_s": { "1": rows[0].1, "8": rows[1].1, "32": rows[2].1 },
         "raw_insert_tx_per_s_32": raw,
         "ratio_repository32_to_raw": ratio,
+        "feed_read_events_per_s": feed,
         "relay_events_per_s": relay,
         "catch_up_events_per_s": catch_up,
         "events": events,
@@ -263,18 +269,40 @@ async fn raw_insert_rate(
     Ok(total as f64 / start.elapsed().as_secs_f64())
 }
 
+/// Reading the gap-safe feed alone: the ceiling of the relay and of catch-up.
+async fn feed_rate(pool: &PgPool) -> anyhow::Result<f64> {
+    let store = EventStore::new(pool.clone());
+    let start = Instant::now();
+    let mut from = eventstore::Position::default();
+    let mut total = 0;
+    loop {
+        let page = store.read_feed(from, 2000).await?;
+        let Some(last) = page.last() else { break };
+        from = last.position();
+        total += page.len();
+    }
+    Ok(total as f64 / start.elapsed().as_secs_f64())
+}
+
 async fn relay_rate(pool: &PgPool, url: &str) -> anyhow::Result<f64> {
     let nats = async_nats::connect(env("NATS_URL", "nats://127.0.0.1:4222")).await?;
     let prefix = format!("bench{}", uuid::Uuid::now_v7().simple());
     let (_tx, shutdown) = watch::channel(false);
-    let relay = workers::relay::Relay::new(workers::relay::RelayConfig::new(
+    let mut config = workers::relay::RelayConfig::new(
         pool.clone(),
         url.to_owned(),
         nats.clone(),
         prefix.clone(),
         Metrics::new(),
         shutdown,
-    ));
+    );
+    if let Ok(b) = std::env::var("XX_BATCH") {
+        config.batch_size = b.parse()?;
+    }
+    if let Ok(b) = std::env::var("XX_INFLIGHT") {
+        config.max_in_flight = b.parse()?;
+    }
+    let relay = workers::relay::Relay::new(config);
     workers::relay::ensure_checkpoint(pool).await?;
     let js = async_nats::jetstream::new(nats);
     projections::nats::ensure_stream(&js, &prefix).await?;
