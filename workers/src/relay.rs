@@ -2,7 +2,7 @@
 //! JetStream at `<prefix>.events.<stream_type>.<stream_id>`, with `Nats-Msg-Id = event_id` so
 //! JetStream drops republished duplicates, and headers for position, tx id, stream version
 //! and event type. Publishes are asynchronous with a bounded number awaiting their PubAck; the
-//! checkpoint moves only after every PubAck of a batch. It wakes on LISTEN/NOTIFY and polls
+//! checkpoint moves only past events whose PubAck, and every earlier one, has arrived. It wakes on LISTEN/NOTIFY and polls
 //! as a fallback. One relay per database is active at a time (a session advisory lock); any
 //! other waits as a standby.
 
@@ -11,7 +11,7 @@ use async_nats::jetstream;
 use async_nats::HeaderMap;
 use eventstore::subjects::{self, headers};
 use eventstore::{EventStore, Metrics, PgPool, Position, RecordedEvent};
-use futures::stream::FuturesUnordered;
+use futures::stream::FuturesOrdered;
 use futures::StreamExt;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -134,9 +134,13 @@ impl Relay {
             if conn.is_finished() {
                 break Err(anyhow::anyhow!("relay lease connection lost"));
             }
-            match self.relay_batch().await {
-                Ok(n) if n as i64 >= self.config.batch_size => continue,
-                Ok(_) => {}
+            match self.relay_available().await {
+                Ok(n) => self.config.metrics.add(
+                    "fundadmin_relay_published_total",
+                    "",
+                    "Events the relay published and JetStream acknowledged.",
+                    n as f64,
+                ),
                 Err(e) => break Err(e),
             }
             tokio::select! {
@@ -148,57 +152,75 @@ impl Relay {
         result
     }
 
-    /// Relays one batch after the checkpoint; returns how many events it published.
-    pub async fn relay_batch(&self) -> anyhow::Result<usize> {
-        let from = checkpoint(&self.config.pool).await?;
-        let events = self.store.read_feed(from, self.config.batch_size).await?;
-        let Some(last) = events.last() else {
-            return Ok(0);
-        };
-        let mut acks = FuturesUnordered::new();
-        for event in &events {
-            if acks.len() >= self.config.max_in_flight {
-                if let Some(ack) = acks.next().await {
-                    ack?;
+    /// Relays everything the feed shows after the checkpoint; returns how many events it
+    /// published. Reading the next batch overlaps with waiting for the PubAcks of the last
+    /// ones; acknowledgements are taken in publishing order, and the checkpoint moves after
+    /// each batch to the last event whose PubAck (and every earlier one) has arrived.
+    pub async fn relay_available(&self) -> anyhow::Result<usize> {
+        let mut from = checkpoint(&self.config.pool).await?;
+        let mut acks = FuturesOrdered::new();
+        let mut acked: Option<(Position, chrono::DateTime<chrono::Utc>)> = None;
+        let mut published = 0;
+        loop {
+            let events = self.store.read_feed(from, self.config.batch_size).await?;
+            for event in &events {
+                while acks.len() >= self.config.max_in_flight {
+                    if let Some(done) = acks.next().await {
+                        acked = Some(done?);
+                    }
+                }
+                let ack = self
+                    .js
+                    .publish_with_headers(
+                        subjects::event_subject(
+                            &self.config.prefix,
+                            &event.stream_type,
+                            &event.stream_id,
+                        ),
+                        event_headers(event),
+                        serde_json::to_vec(event)?.into(),
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("publishing {}: {e}", event.event_id))?;
+                let (position, recorded_at, id) =
+                    (event.position(), event.recorded_at, event.event_id);
+                acks.push_back(async move {
+                    ack.await
+                        .map(|_| (position, recorded_at))
+                        .map_err(|e| anyhow::anyhow!("PubAck for {id}: {e}"))
+                });
+            }
+            published += events.len();
+            let drained = (events.len() as i64) < self.config.batch_size;
+            if drained {
+                while let Some(done) = acks.next().await {
+                    acked = Some(done?);
                 }
             }
-            let ack = self
-                .js
-                .publish_with_headers(
-                    subjects::event_subject(
-                        &self.config.prefix,
-                        &event.stream_type,
-                        &event.stream_id,
-                    ),
-                    event_headers(event),
-                    serde_json::to_vec(event)?.into(),
-                )
-                .await
-                .map_err(|e| anyhow::anyhow!("publishing {}: {e}", event.event_id))?;
-            acks.push(async move {
-                ack.await
-                    .map(|_| ())
-                    .map_err(|e| anyhow::anyhow!("PubAck: {e}"))
-            });
+            if let Some((position, recorded_at)) = acked.take() {
+                self.checkpointed(position, recorded_at).await?;
+            }
+            match events.last() {
+                Some(last) if !drained => from = last.position(),
+                _ => return Ok(published),
+            }
         }
-        while let Some(ack) = acks.next().await {
-            ack?;
-        }
-        save_checkpoint(&self.config.pool, last.position()).await?;
+    }
+
+    async fn checkpointed(
+        &self,
+        to: Position,
+        recorded_at: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<()> {
+        save_checkpoint(&self.config.pool, to).await?;
         let m = &self.config.metrics;
-        m.add(
-            "fundadmin_relay_published_total",
-            "",
-            "Events the relay published and JetStream acknowledged.",
-            events.len() as f64,
-        );
         m.set(
             "fundadmin_relay_position",
             "",
-            "Global position of the last event relayed.",
-            last.global_position as f64,
+            "Global position of the last event relayed and acknowledged.",
+            to.global_position as f64,
         );
-        let lag = (chrono::Utc::now() - last.recorded_at)
+        let lag = (chrono::Utc::now() - recorded_at)
             .num_microseconds()
             .unwrap_or(0) as f64
             / 1e6;
@@ -208,7 +230,7 @@ impl Relay {
             "Seconds between the last relayed event's recording and its PubAck.",
             lag.max(0.0),
         );
-        Ok(events.len())
+        Ok(())
     }
 }
 

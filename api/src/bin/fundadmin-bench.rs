@@ -288,7 +288,7 @@ async fn relay_rate(pool: &PgPool, url: &str) -> anyhow::Result<f64> {
     let nats = async_nats::connect(env("NATS_URL", "nats://127.0.0.1:4222")).await?;
     let prefix = format!("bench{}", uuid::Uuid::now_v7().simple());
     let (_tx, shutdown) = watch::channel(false);
-    let mut config = workers::relay::RelayConfig::new(
+    let config = workers::relay::RelayConfig::new(
         pool.clone(),
         url.to_owned(),
         nats.clone(),
@@ -296,25 +296,12 @@ async fn relay_rate(pool: &PgPool, url: &str) -> anyhow::Result<f64> {
         Metrics::new(),
         shutdown,
     );
-    if let Ok(b) = std::env::var("XX_BATCH") {
-        config.batch_size = b.parse()?;
-    }
-    if let Ok(b) = std::env::var("XX_INFLIGHT") {
-        config.max_in_flight = b.parse()?;
-    }
     let relay = workers::relay::Relay::new(config);
     workers::relay::ensure_checkpoint(pool).await?;
     let js = async_nats::jetstream::new(nats);
     projections::nats::ensure_stream(&js, &prefix).await?;
     let start = Instant::now();
-    let mut total = 0;
-    loop {
-        let n = relay.relay_batch().await?;
-        if n == 0 {
-            break;
-        }
-        total += n;
-    }
+    let total = relay.relay_available().await?;
     let rate = total as f64 / start.elapsed().as_secs_f64();
     let _ = js
         .delete_stream(eventstore::subjects::stream_name(&prefix))
