@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 /// Fund administration for government angel and guidance funds.
 #[derive(Debug, Parser)]
-#[command(name = "fundadmin", version, about)]
+#[command(name = "fundadmin", version)]
 pub struct Cli {
     /// Where the services are.
     #[command(flatten)]
