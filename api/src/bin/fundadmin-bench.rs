@@ -129,8 +129,10 @@ async fn main() -> anyhow::Result<()> {
         let rate = repository_rate(&pool, writers, window).await?;
         rows.push((format!("repository, {writers} writers"), rate));
     }
+    let (cold_ms, long) = long_stream_rate(&pool, window).await?;
+    rows.push(("repository, 1 writer, stream of 10,000 events".into(), long));
     let raw = raw_insert_rate(&pool, 32, window).await?;
-    let repo32 = rows.last().map(|r| r.1).unwrap_or(0.0);
+    let repo32 = rows[2].1;
     rows.push(("raw INSERT transactions, 32 connections".into(), raw));
     let events = EventStore::new(pool.clone()).head_position().await?;
     eprintln!("step: feed read");
@@ -150,11 +152,23 @@ async fn main() -> anyhow::Result<()> {
     }
     let ratio = repo32 / raw;
     println!("{:<48} {:>14.2}", "ratio repository(32) / raw(32)", ratio);
+    let flat = long / rows[0].1;
+    println!(
+        "{:<48} {:>14.2}",
+        "ratio long stream / fresh streams (1 writer)", flat
+    );
+    println!(
+        "{:<48} {:>14.1}",
+        "first command on the long stream (ms, cold)", cold_ms
+    );
     let json = serde_json::json!({
         "benchmark": "append",
         "machine": machine,
         "window_seconds": seconds,
         "repository_events_per_s": { "1": rows[0].1, "8": rows[1].1, "32": rows[2].1 },
+        "long_stream_events_per_s_1": long,
+        "long_stream_first_command_ms": cold_ms,
+        "ratio_long_to_fresh_1": flat,
         "raw_insert_tx_per_s_32": raw,
         "ratio_repository32_to_raw": ratio,
         "feed_read_events_per_s": feed,
@@ -230,6 +244,52 @@ async fn repository_rate(pool: &PgPool, writers: usize, window: Duration) -> any
         commands as f64 / batches as f64
     );
     Ok(total as f64 / start.elapsed().as_secs_f64())
+}
+
+/// Commands on a stream that already has 10,000 events: the first loads it (cold), the
+/// rest find it in the cache. Returns (first command in ms, commands/s after it).
+async fn long_stream_rate(pool: &PgPool, window: Duration) -> anyhow::Result<(f64, f64)> {
+    let store = EventStore::new(pool.clone());
+    let metadata = serde_json::to_value(Metadata::new("bench", "admin"))?;
+    for chunk in 0..10 {
+        let events = (0..1000)
+            .map(|i| eventstore::NewEvent {
+                event_id: uuid::Uuid::now_v7(),
+                event_type: "Incremented".into(),
+                schema_version: 1,
+                payload: serde_json::json!({ "by": 1, "note": format!("seed {chunk}-{i}") }),
+                metadata: metadata.clone(),
+                effective_at: None,
+            })
+            .collect();
+        let append = eventstore::StreamAppend {
+            stream_id: "counter-long".into(),
+            stream_type: "counter".into(),
+            expected: eventstore::ExpectedVersion::Any,
+            known_head: None,
+            events,
+        };
+        store
+            .append(&[append], None)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    let repo = Repository::<Counter>::new(store, 10);
+    let ctx = CommandContext::new(Metadata::new("bench", "admin"));
+    let cold = Instant::now();
+    repo.execute("counter-long", &1, &ctx)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let cold_ms = cold.elapsed().as_secs_f64() * 1000.0;
+    let start = Instant::now();
+    let mut n = 0u64;
+    while start.elapsed() < window {
+        repo.execute("counter-long", &1, &ctx)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        n += 1;
+    }
+    Ok((cold_ms, n as f64 / start.elapsed().as_secs_f64()))
 }
 
 async fn raw_insert_rate(
