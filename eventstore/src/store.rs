@@ -143,15 +143,19 @@ impl EventStore {
         let client = self.pool.get().await?;
         let stmt = client
             .prepare_cached(&format!(
-                // The positions come from an index-only scan of the feed order, the rows by
-                // global position: planned any other way (a bitmap scan and a sort of every
-                // event after the checkpoint) each batch of a far-behind reader would cost O(events).
+                // The positions come from an ordered index-only scan of the feed order; each
+                // row is then fetched by its global position in a LATERAL subquery that the
+                // planner cannot turn into a hash join. Planned any other way (a bitmap scan
+                // and a sort of the whole tail, or a sequential scan joined by hash, both seen
+                // with generic plans) each batch of a far-behind reader costs O(events).
                 "SELECT {cols} FROM ( \
                      SELECT tx_id, global_position FROM events \
                      WHERE (tx_id, global_position) > ($1::text::xid8, $2) \
                        AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) \
                      ORDER BY tx_id, global_position LIMIT $3) k \
-                 JOIN events e ON e.global_position = k.global_position \
+                 CROSS JOIN LATERAL ( \
+                     SELECT * FROM events x WHERE x.global_position = k.global_position \
+                     OFFSET 0) e \
                  ORDER BY k.tx_id, k.global_position",
                 cols = prefixed_columns("e")
             ))
