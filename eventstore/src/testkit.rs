@@ -138,3 +138,15 @@ pub async fn wait_for_feed(store: &EventStore, n: usize) -> Vec<crate::RecordedE
         tokio::time::sleep(std::time::Duration::from_millis(2)).await;
     }
 }
+
+/// Polls `condition` until it holds; panics naming `what` after 30 seconds.
+pub async fn wait_until(mut condition: impl AsyncFnMut() -> bool, what: &str) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !condition().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+}

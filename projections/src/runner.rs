@@ -79,6 +79,19 @@ pub async fn apply_batch<P: Projection>(
     store: &EventStore,
     events: &[RecordedEvent],
 ) -> anyhow::Result<usize> {
+    apply_events(projection, pool, store, events, true).await
+}
+
+/// Applies events (skipping duplicates, filling gaps) and records the streams' applied
+/// versions, in one transaction; with `move_checkpoint`, also the checkpoint (events read from
+/// the feed), without it not (events read stream by stream, which the feed may not show yet).
+async fn apply_events<P: Projection>(
+    projection: &P,
+    pool: &PgPool,
+    store: &EventStore,
+    events: &[RecordedEvent],
+    move_checkpoint: bool,
+) -> anyhow::Result<usize> {
     let Some(last) = events.iter().map(RecordedEvent::position).max() else {
         return Ok(0);
     };
@@ -144,12 +157,15 @@ pub async fn apply_batch<P: Projection>(
         )
         .await?;
     }
-    tx.execute(
-        "UPDATE checkpoints SET tx_id = $2::text::xid8, global_position = $3, updated_at = now() \
-         WHERE name = $1 AND (tx_id, global_position) < ($2::text::xid8, $3)",
-        &[&P::NAME, &last.tx_id.to_string(), &last.global_position],
-    )
-    .await?;
+    if move_checkpoint {
+        tx.execute(
+            "UPDATE checkpoints SET tx_id = $2::text::xid8, global_position = $3, \
+             updated_at = now() \
+             WHERE name = $1 AND (tx_id, global_position) < ($2::text::xid8, $3)",
+            &[&P::NAME, &last.tx_id.to_string(), &last.global_position],
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(applied)
 }
@@ -246,56 +262,8 @@ pub async fn repair<P: Projection>(
     let mut applied = 0;
     for (stream_id, version) in behind {
         let events = store.load_stream(&stream_id, version).await?;
-        // Only events the feed has made visible: the checkpoint must not jump ahead of them.
-        applied += apply_stream_only::<P>(projection, pool, &events).await?;
+        applied += apply_events(projection, pool, store, &events, false).await?;
     }
-    Ok(applied)
-}
-
-/// Applies events of one stream without moving the checkpoint (used by [`repair`]).
-async fn apply_stream_only<P: Projection>(
-    projection: &P,
-    pool: &PgPool,
-    events: &[RecordedEvent],
-) -> anyhow::Result<usize> {
-    let Some(first) = events.first() else {
-        return Ok(0);
-    };
-    let mut client = pool.get().await?;
-    let tx = client.transaction().await?;
-    tx.execute(
-        "SELECT 1 FROM checkpoints WHERE name = $1 FOR UPDATE",
-        &[&P::NAME],
-    )
-    .await?;
-    let done: i64 = tx
-        .query_opt(
-            "SELECT version FROM projection_streams WHERE projection = $1 AND stream_id = $2",
-            &[&P::NAME, &first.stream_id],
-        )
-        .await?
-        .map(|r| r.get(0))
-        .unwrap_or(0);
-    let mut version = done;
-    let mut to_apply = Vec::new();
-    for e in events.iter().filter(|e| e.stream_version > done) {
-        if e.stream_version != version + 1 {
-            break;
-        }
-        to_apply.push(e);
-        version = e.stream_version;
-    }
-    let applied = to_apply.len();
-    execute_writes(projection, &tx, &to_apply).await?;
-    if applied > 0 {
-        tx.execute(
-            "INSERT INTO projection_streams (projection, stream_id, version) VALUES ($1, $2, $3) \
-             ON CONFLICT (projection, stream_id) DO UPDATE SET version = EXCLUDED.version",
-            &[&P::NAME, &first.stream_id, &version],
-        )
-        .await?;
-    }
-    tx.commit().await?;
     Ok(applied)
 }
 

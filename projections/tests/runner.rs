@@ -208,7 +208,10 @@ async fn repair_applies_what_was_never_delivered() {
         .await
         .unwrap();
     assert_eq!(applied(&db).await.len(), 6);
+    let before = checkpoint(&db.pool, Recorder::NAME).await.unwrap();
     assert_eq!(repair(&Recorder, &db.pool, &store).await.unwrap(), 12);
+    // Repair reads stream by stream: it never moves the feed checkpoint.
+    assert_eq!(checkpoint(&db.pool, Recorder::NAME).await.unwrap(), before);
     assert_each_stream_in_order_once(&applied(&db).await);
     assert_eq!(repair(&Recorder, &db.pool, &store).await.unwrap(), 0);
 }

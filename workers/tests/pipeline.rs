@@ -5,23 +5,12 @@ use chrono::NaiveDate;
 use domain::fund::{Fund, FundCommand, FundKind, FundTerms};
 use domain::{FundId, Money};
 use eventstore::repository::CommandContext;
-use eventstore::testkit::{nats, nats_prefix, test_db};
+use eventstore::testkit::{nats, nats_prefix, test_db, wait_until};
 use eventstore::{subjects, Metadata, Metrics, Repository};
 use std::time::Duration;
 use tokio::sync::watch;
 use uuid::Uuid;
 use workers::{run_all, WorkersConfig};
-
-async fn wait_until(mut f: impl AsyncFnMut() -> bool, what: &str) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while !f().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_established_fund_reaches_the_read_model_through_nats() {

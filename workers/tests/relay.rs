@@ -4,7 +4,7 @@
 
 use async_nats::jetstream;
 use eventstore::subjects;
-use eventstore::testkit::{nats, nats_prefix, test_db, TestDb};
+use eventstore::testkit::{nats, nats_prefix, test_db, wait_until, TestDb};
 use eventstore::{ExpectedVersion, Metadata, Metrics, NewEvent, StreamAppend};
 use futures::StreamExt;
 use serde_json::json;
@@ -73,17 +73,6 @@ fn relay_with_metrics(
     config.max_in_flight = 32;
     config.poll_interval = Duration::from_millis(50);
     Relay::new(config)
-}
-
-async fn wait_until(mut f: impl AsyncFnMut() -> bool, what: &str) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while !f().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
 }
 
 /// Kills the relay between publishing part of a batch and checkpointing it, restarts it, and
