@@ -129,8 +129,16 @@ async fn main() -> anyhow::Result<()> {
         let rate = repository_rate(&pool, writers, window).await?;
         rows.push((format!("repository, {writers} writers"), rate));
     }
-    let (cold_ms, long) = long_stream_rate(&pool, window).await?;
-    rows.push(("repository, 1 writer, stream of 10,000 events".into(), long));
+    let (_, short) = stream_rate(&pool, "counter-short", 1, window).await?;
+    rows.push((
+        "repository, 1 writer, one stream of 10 events".into(),
+        short,
+    ));
+    let (cold_ms, long) = stream_rate(&pool, "counter-long", 1000, window).await?;
+    rows.push((
+        "repository, 1 writer, one stream of 10,000 events".into(),
+        long,
+    ));
     let raw = raw_insert_rate(&pool, 32, window).await?;
     let repo32 = rows[2].1;
     rows.push(("raw INSERT transactions, 32 connections".into(), raw));
@@ -152,10 +160,10 @@ async fn main() -> anyhow::Result<()> {
     }
     let ratio = repo32 / raw;
     println!("{:<48} {:>14.2}", "ratio repository(32) / raw(32)", ratio);
-    let flat = long / rows[0].1;
+    let flat = long / short;
     println!(
         "{:<48} {:>14.2}",
-        "ratio long stream / fresh streams (1 writer)", flat
+        "ratio 10,000-event / 10-event stream", flat
     );
     println!(
         "{:<48} {:>14.1}",
@@ -166,9 +174,10 @@ async fn main() -> anyhow::Result<()> {
         "machine": machine,
         "window_seconds": seconds,
         "repository_events_per_s": { "1": rows[0].1, "8": rows[1].1, "32": rows[2].1 },
+        "short_stream_events_per_s_1": short,
         "long_stream_events_per_s_1": long,
         "long_stream_first_command_ms": cold_ms,
-        "ratio_long_to_fresh_1": flat,
+        "ratio_long_to_short_stream": flat,
         "raw_insert_tx_per_s_32": raw,
         "ratio_repository32_to_raw": ratio,
         "feed_read_events_per_s": feed,
@@ -261,13 +270,18 @@ async fn repository_rate(pool: &PgPool, writers: usize, window: Duration) -> any
     Ok(total as f64 / start.elapsed().as_secs_f64())
 }
 
-/// Commands on a stream that already has 10,000 events: the first loads it (cold), the
-/// rest find it in the cache. Returns (first command in ms, commands/s after it).
-async fn long_stream_rate(pool: &PgPool, window: Duration) -> anyhow::Result<(f64, f64)> {
+/// Commands on one stream seeded with `10 × per_chunk` events: the first loads it (cold),
+/// the rest find it in the cache. Returns (first command in ms, commands/s after it).
+async fn stream_rate(
+    pool: &PgPool,
+    stream: &str,
+    per_chunk: usize,
+    window: Duration,
+) -> anyhow::Result<(f64, f64)> {
     let store = EventStore::new(pool.clone());
     let metadata = serde_json::to_value(Metadata::new("bench", "admin"))?;
     for chunk in 0..10 {
-        let events = (0..1000)
+        let events = (0..per_chunk)
             .map(|i| eventstore::NewEvent {
                 event_id: uuid::Uuid::now_v7(),
                 event_type: "Incremented".into(),
@@ -278,7 +292,7 @@ async fn long_stream_rate(pool: &PgPool, window: Duration) -> anyhow::Result<(f6
             })
             .collect();
         let append = eventstore::StreamAppend {
-            stream_id: "counter-long".into(),
+            stream_id: stream.into(),
             stream_type: "counter".into(),
             expected: eventstore::ExpectedVersion::Any,
             known_head: None,
@@ -292,14 +306,14 @@ async fn long_stream_rate(pool: &PgPool, window: Duration) -> anyhow::Result<(f6
     let repo = Repository::<Counter>::new(store, 10);
     let ctx = CommandContext::new(Metadata::new("bench", "admin"));
     let cold = Instant::now();
-    repo.execute("counter-long", &1, &ctx)
+    repo.execute(stream, &1, &ctx)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let cold_ms = cold.elapsed().as_secs_f64() * 1000.0;
     let start = Instant::now();
     let mut n = 0u64;
     while start.elapsed() < window {
-        repo.execute("counter-long", &1, &ctx)
+        repo.execute(stream, &1, &ctx)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         n += 1;
