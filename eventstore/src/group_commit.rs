@@ -77,14 +77,15 @@ async fn write_in_transaction(
     let write_stmt = tx.prepare_cached(WRITE).await?;
 
     // 1. Claim keys and lock heads (pipelined: one round trip).
-    let keys: Vec<&str> = batch
+    // Keys are claimed in sorted order, like stream locks, so that two batches waiting on
+    // each other's keys are rare (PostgreSQL breaks such a deadlock and the batch is retried).
+    let mut claims: Vec<(&str, &[u8])> = batch
         .iter()
-        .filter_map(|p| p.key.as_ref().map(|k| k.key.as_str()))
+        .filter_map(|p| p.key.as_ref())
+        .map(|k| (k.key.as_str(), &k.request_hash[..]))
         .collect();
-    let hashes: Vec<&[u8]> = batch
-        .iter()
-        .filter_map(|p| p.key.as_ref().map(|k| &k.request_hash[..]))
-        .collect();
+    claims.sort_unstable();
+    let (keys, hashes): (Vec<&str>, Vec<&[u8]>) = claims.into_iter().unzip();
     let mut stream_ids: Vec<&str> = batch
         .iter()
         .flat_map(|p| p.streams.ids.iter().map(String::as_str))
