@@ -222,18 +222,25 @@ pub async fn catch_up<P: Projection>(
     metrics: &Metrics,
 ) -> anyhow::Result<u64> {
     let mut total = 0u64;
-    let mut from = checkpoint(pool, P::NAME).await?;
+    let from = checkpoint(pool, P::NAME).await?;
+    let mut events = store.read_feed(from, CATCH_UP_BATCH).await?;
     loop {
-        let events = store.read_feed(from, CATCH_UP_BATCH).await?;
         let Some(last) = events.last() else {
             return Ok(total);
         };
-        from = last.position();
-        total += apply_batch(projection, pool, store, &events).await? as u64;
+        let full = events.len() as i64 == CATCH_UP_BATCH;
+        // The next batch is read while this one is applied.
+        let next = async {
+            if full {
+                store.read_feed(last.position(), CATCH_UP_BATCH).await
+            } else {
+                Ok(Vec::new())
+            }
+        };
+        let (applied, next) = tokio::join!(apply_batch(projection, pool, store, &events), next);
+        total += applied? as u64;
         report(metrics, P::NAME, "postgres", &events);
-        if (events.len() as i64) < CATCH_UP_BATCH {
-            return Ok(total);
-        }
+        events = next?;
     }
 }
 
