@@ -97,12 +97,7 @@ async fn apply_events<P: Projection>(
     };
     let mut client = pool.get().await?;
     let tx = client.transaction().await?;
-    // One applier per projection at a time.
-    tx.execute(
-        "SELECT 1 FROM checkpoints WHERE name = $1 FOR UPDATE",
-        &[&P::NAME],
-    )
-    .await?;
+    lock_projection(&tx, P::NAME).await?;
     let relevant: Vec<&RecordedEvent> = events
         .iter()
         .filter(|e| P::STREAM_TYPES.contains(&e.stream_type.as_str()))
@@ -168,6 +163,20 @@ async fn apply_events<P: Projection>(
     }
     tx.commit().await?;
     Ok(applied)
+}
+
+/// Takes the projection's checkpoint row for the rest of the transaction: one applier (or
+/// rebuild) per projection at a time, whatever the number of runners.
+async fn lock_projection(
+    tx: &deadpool_postgres::Transaction<'_>,
+    name: &str,
+) -> Result<(), tokio_postgres::Error> {
+    tx.execute(
+        "SELECT 1 FROM checkpoints WHERE name = $1 FOR UPDATE",
+        &[&name],
+    )
+    .await
+    .map(|_| ())
 }
 
 /// Writes in flight at once when a batch is applied.
@@ -285,11 +294,7 @@ pub async fn rebuild<P: Projection>(
     {
         let mut client = pool.get().await?;
         let tx = client.transaction().await?;
-        tx.execute(
-            "SELECT 1 FROM checkpoints WHERE name = $1 FOR UPDATE",
-            &[&P::NAME],
-        )
-        .await?;
+        lock_projection(&tx, P::NAME).await?;
         tx.batch_execute(P::DROP).await?;
         tx.batch_execute(P::SCHEMA).await?;
         tx.execute(
