@@ -10,10 +10,12 @@
 //! - [`aggregate`]: the [`Aggregate`], [`DomainEvent`] and [`Rejection`] traits the event store
 //!   builds its repository on, and the given/when/then test helper.
 //! - [`money`]: [`Money`], exact CNY amounts in fen.
+//! - [`allocation`]: pro-rata splits to the fen that sum exactly (largest remainder).
 //! - [`ids`]: typed identifiers such as [`FundId`].
 //! - [`fund`]: the fund aggregate (establishment; the full lifecycle comes later).
 
 pub mod aggregate;
+pub mod allocation;
 pub mod fund;
 pub mod ids;
 pub mod money;
