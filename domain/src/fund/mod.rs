@@ -5,6 +5,7 @@ use crate::{Aggregate, DomainEvent, FundId, Money, Rejection};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub mod phases;
 #[cfg(test)]
 mod tests;
 
