@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub mod phases;
+pub mod policy;
 #[cfg(test)]
 mod tests;
 
