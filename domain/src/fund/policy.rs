@@ -243,8 +243,10 @@ mod tests {
 
     #[test]
     fn nonsense_is_refused() {
-        let mut p = FundPolicy::default();
-        p.exit_months = 0;
+        let p = FundPolicy {
+            exit_months: 0,
+            ..FundPolicy::default()
+        };
         assert_eq!(p.validate(), Err(PolicyError::EmptyPeriod));
         let mut p = FundPolicy::default();
         p.investment.max_stake = Decimal::new(101, 2);
