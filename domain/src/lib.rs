@@ -11,11 +11,14 @@
 //!   builds its repository on, and the given/when/then test helper.
 //! - [`money`]: [`Money`], exact CNY amounts in fen.
 //! - [`allocation`]: pro-rata splits to the fen that sum exactly (largest remainder).
+//! - [`fees`]: the management-fee engine (Art. 7): daily accrual, segments, assessment.
 //! - [`ids`]: typed identifiers such as [`FundId`].
-//! - [`fund`]: the fund aggregate (establishment; the full lifecycle comes later).
+//! - [`fund`]: the fund aggregate (establishment; the full lifecycle comes later), its
+//!   phases and its policy parameters.
 
 pub mod aggregate;
 pub mod allocation;
+pub mod fees;
 pub mod fund;
 pub mod ids;
 pub mod money;

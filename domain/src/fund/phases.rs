@@ -51,6 +51,13 @@ pub struct PhaseSpan {
     pub to: Option<NaiveDate>,
 }
 
+impl PhaseSpan {
+    /// Whether `day` falls in this span.
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.to.is_none_or(|to| day <= to)
+    }
+}
+
 /// The dates that fix the phases.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhaseTerms {
@@ -157,10 +164,7 @@ pub fn schedule(terms: &PhaseTerms) -> Result<Vec<PhaseSpan>, PhaseError> {
 
 /// The phase on `date`; `None` before establishment.
 pub fn phase_on(spans: &[PhaseSpan], date: NaiveDate) -> Option<Phase> {
-    spans
-        .iter()
-        .find(|s| s.from <= date && s.to.is_none_or(|to| date <= to))
-        .map(|s| s.phase)
+    spans.iter().find(|s| s.covers(date)).map(|s| s.phase)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The fund's policy parameters (SPEC.md: every limit is a parameter with a default, so another
 //! city's fund is configured, not coded). The defaults are those of the Kunshan angel fund rules
-//! (昆政办发[2021]128号) and the guidance-fund practice cited in SPEC.md.
+//! (昆政办发\[2021\]128号) and the guidance-fund practice cited in SPEC.md.
 //!
 //! Limits read the Chinese way (SPEC §0): "以下/以内/不超过(含)" include the number, "超过"
 //! excludes it. Each limit's doc says which.
