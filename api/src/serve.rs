@@ -1,8 +1,8 @@
 //! The long-running commands: `serve` (HTTP API plus workers) and `work` (workers only).
 //!
 //! Both migrate first (idempotent, under an advisory lock, so several processes may start
-//! together), connect to NATS, create the projections' tables, then run until SIGINT or
-//! SIGTERM. Shutdown flips one `watch` channel: the HTTP server stops accepting and finishes
+//! together), connect to NATS (in the background if it does not answer yet), create the
+//! projections' tables, then run until SIGINT or SIGTERM. Shutdown flips one `watch` channel: the HTTP server stops accepting and finishes
 //! its requests, the workers finish their batch; the process waits for the workers at most
 //! [`WORKER_GRACE`]. A worker failing for good shuts the process down too (exit code 1), so
 //! a supervisor restarts it instead of leaving a server whose read models stand still.
@@ -73,16 +73,26 @@ async fn prepare(global: &GlobalOpts) -> anyhow::Result<(PgPool, async_nats::Cli
     projections::runner::setup::<FundsProjection>(&pool)
         .await
         .context("creating the funds read model")?;
+    // NATS is a transport, not the record: without it the API still records commands, the
+    // read models follow PostgreSQL, and the relay publishes everything once NATS is back.
     let nats = async_nats::ConnectOptions::new()
         .name("fundadmin")
+        .retry_on_initial_connect()
         .connect(&global.nats_url)
         .await
-        .with_context(|| {
-            format!(
-                "connecting to NATS at {} (is NATS_URL right and the server up?)",
-                global.nats_url
-            )
-        })?;
+        .with_context(|| format!("NATS_URL {} is not a usable NATS address", global.nats_url))?;
+    let connected = tokio::time::timeout(Duration::from_secs(3), async {
+        while nats.connection_state() != async_nats::connection::State::Connected {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    if connected.is_err() {
+        tracing::warn!(
+            nats.url = %global.nats_url,
+            "NATS does not answer; serving from PostgreSQL and retrying (see /readyz)"
+        );
+    }
     Ok((pool, nats, Metrics::new()))
 }
 

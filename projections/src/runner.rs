@@ -319,27 +319,43 @@ pub async fn run<P: Projection>(projection: P, config: RunnerConfig) -> anyhow::
     setup::<P>(&config.pool).await?;
     let store = EventStore::new(config.pool.clone());
     let mut shutdown = config.shutdown.clone();
-    let mut backoff = Duration::from_millis(200);
+    let mut backoff = Duration::from_millis(500);
     while !*shutdown.borrow() {
         let result = match &config.nats {
-            Some(nats) => run_live(&projection, &config, &store, nats).await,
+            Some(nats) if nats.connection_state() == async_nats::connection::State::Connected => {
+                tokio::select! {
+                    live = run_live(&projection, &config, &store, nats) => live,
+                    _ = shutdown.changed() => Ok(()),
+                }
+            }
+            Some(_) => Err(anyhow::anyhow!("NATS is not connected")),
             None => run_polling(&projection, &config, &store).await,
         };
-        match result {
-            Ok(()) => break,
-            Err(e) => {
+        let Err(e) = result else { break };
+        tracing::warn!(
+            projection = P::NAME,
+            error = format!("{e:#}"),
+            retry_in_ms = backoff.as_millis() as u64,
+            "projection runner failed; following PostgreSQL until it retries"
+        );
+        // NATS is a transport, not the record: while it is away (or the runner failed for
+        // another reason) the read model keeps following the PostgreSQL feed.
+        match tokio::time::timeout(backoff, run_polling(&projection, &config, &store)).await {
+            Ok(Ok(())) => break, // shutdown
+            Ok(Err(e)) => {
                 tracing::warn!(
                     projection = P::NAME,
                     error = format!("{e:#}"),
-                    "projection runner failed; restarting"
+                    "polling failed"
                 );
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}
                     _ = shutdown.changed() => {}
                 }
-                backoff = (backoff * 2).min(Duration::from_secs(10));
             }
+            Err(_) => {} // time to try live again
         }
+        backoff = (backoff * 2).min(Duration::from_secs(30));
     }
     Ok(())
 }

@@ -94,3 +94,70 @@ async fn an_established_fund_reaches_the_read_model_through_nats() {
         .await
         .unwrap();
 }
+
+/// NATS is a transport, not the record: with NATS unreachable, the funds read model still
+/// follows the log (from the PostgreSQL feed).
+#[tokio::test(flavor = "multi_thread")]
+async fn without_nats_the_read_model_follows_postgres() {
+    let db = test_db().await;
+    // A client that keeps trying a port where no NATS listens.
+    let unreachable = async_nats::ConnectOptions::new()
+        .retry_on_initial_connect()
+        .connect("nats://127.0.0.1:9")
+        .await
+        .unwrap();
+    let metrics = Metrics::new();
+    let (shutdown_tx, shutdown) = watch::channel(false);
+    let runner = tokio::spawn(projections::runner::run(
+        projections::funds::FundsProjection,
+        projections::runner::RunnerConfig {
+            pool: db.pool.clone(),
+            database_url: db.url.clone(),
+            nats: Some(unreachable),
+            prefix: nats_prefix(),
+            metrics: metrics.clone(),
+            shutdown,
+        },
+    ));
+    // Let the runner get past its first catch-up and fail on NATS.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let repo = Repository::<Fund>::new(db.store(), 100);
+    let fund_id = FundId(Uuid::now_v7());
+    repo.execute(
+        &fund_id.stream_id(),
+        &FundCommand::Establish {
+            fund_id,
+            terms: FundTerms {
+                name: "引导基金".into(),
+                kind: FundKind::Guidance,
+                total_size: Money::from_yuan(1_000_000_000),
+                establishment_date: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
+            },
+        },
+        &CommandContext::new(Metadata::new("admin", "admin")),
+    )
+    .await
+    .unwrap();
+    wait_until(
+        async || {
+            let c = db.pool.get().await.unwrap();
+            projections::funds::get(&**c, fund_id)
+                .await
+                .unwrap()
+                .is_some()
+        },
+        "the fund in the read model without NATS",
+    )
+    .await;
+    assert_eq!(
+        metrics.get("fundadmin_projection_live", "projection=\"funds\""),
+        None,
+        "the runner never went live"
+    );
+    shutdown_tx.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), runner)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
