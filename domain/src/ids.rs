@@ -20,3 +20,13 @@ impl std::fmt::Display for FundId {
         self.0.fmt(f)
     }
 }
+
+/// Identifies a limited partner (出资人) of a fund.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LpId(pub Uuid);
+
+/// Identifies a capital call (缴款通知) of a fund.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CallId(pub Uuid);

@@ -78,6 +78,28 @@ impl Money {
     }
 }
 
+/// Sums and differences stay exact with two decimals (amounts here are far below Decimal's
+/// range, so they cannot overflow).
+impl std::ops::Add for Money {
+    type Output = Money;
+    fn add(self, other: Money) -> Money {
+        Money(self.0 + other.0)
+    }
+}
+
+impl std::ops::Sub for Money {
+    type Output = Money;
+    fn sub(self, other: Money) -> Money {
+        Money(self.0 - other.0)
+    }
+}
+
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, |a, b| a + b)
+    }
+}
+
 impl std::fmt::Display for Money {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)
@@ -135,6 +157,15 @@ mod tests {
             Err(MoneyError::OutOfRange(_))
         ));
         assert!(Money::parse("1000000000000.00").is_ok());
+    }
+
+    #[test]
+    fn sums_and_differences_keep_two_decimals() {
+        let a = Money::parse("10.5").unwrap();
+        let b = Money::parse("0.25").unwrap();
+        assert_eq!((a + b).to_string(), "10.75");
+        assert_eq!((b - a).to_string(), "-10.25");
+        assert_eq!([a, b, b].into_iter().sum::<Money>().to_string(), "11.00");
     }
 
     #[test]

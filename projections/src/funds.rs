@@ -98,9 +98,12 @@ impl Projection for FundsProjection {
         updated_at         timestamptz NOT NULL)";
     const DROP: &'static str = "DROP TABLE IF EXISTS rm_funds";
 
-    const STATEMENTS: &'static [&'static str] = &["INSERT INTO rm_funds (fund_id, name, kind, \
-         total_size, establishment_date, version, established_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (fund_id) DO NOTHING"];
+    const STATEMENTS: &'static [&'static str] = &[
+        "INSERT INTO rm_funds (fund_id, name, kind, total_size, establishment_date, version, \
+         established_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
+         ON CONFLICT (fund_id) DO NOTHING",
+        "UPDATE rm_funds SET version = $2, updated_at = $3 WHERE fund_id = $1",
+    ];
 
     fn writes(&self, event: &RecordedEvent) -> anyhow::Result<Vec<Write>> {
         Ok(match event.decode::<FundEvent>()? {
@@ -112,6 +115,16 @@ impl Projection for FundsProjection {
                     Box::new(terms.kind.as_str()),
                     Box::new(terms.total_size.as_decimal()),
                     Box::new(terms.establishment_date),
+                    Box::new(event.stream_version),
+                    Box::new(event.recorded_at),
+                ],
+            )],
+            // Tranches, subscriptions and calls: their read models come with the fund
+            // lifecycle; here only the version moves.
+            _ => vec![Write::new(
+                1,
+                vec![
+                    Box::new(uuid::Uuid::parse_str(&event.stream_id)?),
                     Box::new(event.stream_version),
                     Box::new(event.recorded_at),
                 ],
