@@ -30,3 +30,9 @@ pub struct LpId(pub Uuid);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct CallId(pub Uuid);
+
+/// Identifies a money movement at the custodian bank (托管银行): instructed by the manager,
+/// confirmed by the custodian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MovementId(pub Uuid);

@@ -24,5 +24,5 @@ pub mod ids;
 pub mod money;
 
 pub use aggregate::{Aggregate, DomainEvent, Rejection, UpcastError};
-pub use ids::{CallId, FundId, LpId};
+pub use ids::{CallId, FundId, LpId, MovementId};
 pub use money::{Money, MoneyError};

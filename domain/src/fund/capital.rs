@@ -281,6 +281,6 @@ pub fn evolve(fund: &mut Fund, event: &FundEvent) {
                 }
             }
         }
-        FundEvent::FundEstablished { .. } => {}
+        _ => {}
     }
 }

@@ -3,6 +3,7 @@
 use super::capital::{CallAllocation, Lp, LpKind};
 use super::*;
 use crate::aggregate::given;
+use crate::Rejection;
 use proptest::prelude::*;
 use uuid::Uuid;
 

@@ -2,7 +2,7 @@
 //! Payments, custodian confirmations, phases as events and fee assessments arrive with the
 //! rest of the fund lifecycle.
 
-use crate::{Aggregate, CallId, DomainEvent, FundId, LpId, Money, Rejection};
+use crate::{Aggregate, CallId, DomainEvent, FundId, LpId, Money, MovementId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -10,6 +10,11 @@ use std::collections::{BTreeMap, BTreeSet};
 pub mod capital;
 #[cfg(test)]
 mod capital_tests;
+pub mod custody;
+#[cfg(test)]
+mod custody_tests;
+mod error;
+pub use error::FundError;
 pub mod phases;
 pub mod policy;
 #[cfg(test)]
@@ -49,6 +54,8 @@ pub struct Fund {
     pub lps: BTreeMap<LpId, capital::Lp>,
     /// Calls made.
     pub calls: BTreeSet<CallId>,
+    /// Cash and movements at the custodian bank.
+    pub custody: custody::Custody,
 }
 
 /// What the establishment fixes.
@@ -107,6 +114,24 @@ pub enum FundCommand {
         /// The date payment is due.
         due_on: NaiveDate,
     },
+    /// The manager instructs a money movement (maker).
+    InstructMovement {
+        /// The new movement's id.
+        movement_id: MovementId,
+        /// What it pays.
+        kind: custody::MovementKind,
+        /// How much.
+        amount: Money,
+        /// Its value date.
+        value_date: NaiveDate,
+    },
+    /// The custodian confirms a movement was executed (checker).
+    ConfirmMovement {
+        /// The movement.
+        movement_id: MovementId,
+        /// When the money moved.
+        executed_on: NaiveDate,
+    },
 }
 
 /// Events of a fund.
@@ -158,6 +183,24 @@ pub enum FundEvent {
         /// Each LP's share, per tranche.
         allocations: Vec<capital::CallAllocation>,
     },
+    /// The manager instructed a money movement; nothing has moved yet.
+    MovementInstructed {
+        /// The movement.
+        movement_id: MovementId,
+        /// What it pays.
+        kind: custody::MovementKind,
+        /// How much.
+        amount: Money,
+        /// Its value date.
+        value_date: NaiveDate,
+    },
+    /// The custodian confirmed the movement: the money moved.
+    MovementConfirmed {
+        /// The movement.
+        movement_id: MovementId,
+        /// When the money moved.
+        executed_on: NaiveDate,
+    },
 }
 
 impl DomainEvent for FundEvent {
@@ -167,6 +210,8 @@ impl DomainEvent for FundEvent {
             FundEvent::TrancheOpened { .. } => "TrancheOpened",
             FundEvent::LpSubscribed { .. } => "LpSubscribed",
             FundEvent::CapitalCalled { .. } => "CapitalCalled",
+            FundEvent::MovementInstructed { .. } => "MovementInstructed",
+            FundEvent::MovementConfirmed { .. } => "MovementConfirmed",
         }
     }
 
@@ -178,130 +223,9 @@ impl DomainEvent for FundEvent {
             } => Some(*subscription_date),
             FundEvent::LpSubscribed { .. } => None,
             FundEvent::CapitalCalled { called_on, .. } => Some(*called_on),
+            FundEvent::MovementInstructed { value_date, .. } => Some(*value_date),
+            FundEvent::MovementConfirmed { executed_on, .. } => Some(*executed_on),
         }
-    }
-}
-
-/// Why a fund command was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FundError {
-    /// The fund already exists.
-    #[error("the fund is already established")]
-    AlreadyEstablished,
-    /// The command needs an established fund.
-    #[error("no such fund")]
-    NotEstablished,
-    /// Empty name, or longer than [`MAX_NAME_CHARS`].
-    #[error("the fund name must have 1 to {MAX_NAME_CHARS} characters")]
-    InvalidName,
-    /// The total size must be positive.
-    #[error("the total size must be greater than zero")]
-    NonPositiveSize,
-    /// Amounts of tranches, subscriptions and calls must be positive.
-    #[error("the amount must be greater than zero")]
-    NonPositiveAmount,
-    /// Tranches are numbered 1, 2, 3… in order.
-    #[error("the next tranche is number {expected}")]
-    TrancheOutOfSequence {
-        /// The number expected.
-        expected: u32,
-    },
-    /// The tranches together would exceed the fund's total size.
-    #[error("the tranches would exceed the fund's total size; {room} remains")]
-    TranchesExceedFundSize {
-        /// What is left of the total size.
-        room: Money,
-    },
-    /// A tranche's subscription date before the establishment or the previous tranche.
-    #[error("the subscription date must not be before {earliest}")]
-    TrancheDateTooEarly {
-        /// The earliest possible date.
-        earliest: NaiveDate,
-    },
-    /// No such tranche.
-    #[error("there is no tranche {tranche}")]
-    UnknownTranche {
-        /// The number given.
-        tranche: u32,
-    },
-    /// Subscriptions would exceed the tranche's size.
-    #[error("the subscriptions would exceed the tranche's size; {room} remains")]
-    SubscriptionsExceedTranche {
-        /// What is left of the tranche.
-        room: Money,
-    },
-    /// An LP id already known under another name or kind.
-    #[error("this LP is already known under another name or kind")]
-    LpIdentityMismatch,
-    /// A call id used before.
-    #[error("this call was already made")]
-    CallAlreadyMade,
-    /// No tranche, or nothing subscribed, to call.
-    #[error("nothing to call")]
-    NothingToCall,
-    /// More than the uncalled subscriptions of the tranches.
-    #[error("the call exceeds the uncalled subscriptions ({uncalled})")]
-    CallExceedsUncalled {
-        /// What is left to call.
-        uncalled: Money,
-    },
-    /// The first tranche is paid in at once.
-    #[error(
-        "the first tranche is paid in at once: fully subscribed, called alone and in full ({size})"
-    )]
-    FirstTranchePaidAtOnce {
-        /// The tranche's size.
-        size: Money,
-    },
-    /// A call dated before a called tranche's subscription date.
-    #[error("tranche {tranche} is subscribed on {subscription_date}; it cannot be called earlier")]
-    CallBeforeSubscription {
-        /// The tranche.
-        tranche: u32,
-        /// Its subscription date.
-        subscription_date: NaiveDate,
-    },
-    /// Payment due before the call.
-    #[error("the due date must not be before the call")]
-    DueBeforeCall,
-}
-
-impl Rejection for FundError {
-    fn code(&self) -> &'static str {
-        match self {
-            FundError::AlreadyEstablished => "fund_already_established",
-            FundError::NotEstablished => "fund_not_found",
-            FundError::InvalidName => "invalid_fund_name",
-            FundError::NonPositiveSize => "non_positive_fund_size",
-            FundError::NonPositiveAmount => "non_positive_amount",
-            FundError::TrancheOutOfSequence { .. } => "tranche_out_of_sequence",
-            FundError::TranchesExceedFundSize { .. } => "tranches_exceed_fund_size",
-            FundError::TrancheDateTooEarly { .. } => "tranche_date_too_early",
-            FundError::UnknownTranche { .. } => "unknown_tranche",
-            FundError::SubscriptionsExceedTranche { .. } => "subscriptions_exceed_tranche",
-            FundError::LpIdentityMismatch => "lp_identity_mismatch",
-            FundError::CallAlreadyMade => "call_already_made",
-            FundError::NothingToCall => "nothing_to_call",
-            FundError::CallExceedsUncalled { .. } => "call_exceeds_uncalled",
-            FundError::FirstTranchePaidAtOnce { .. } => "first_tranche_paid_at_once",
-            FundError::CallBeforeSubscription { .. } => "call_before_subscription",
-            FundError::DueBeforeCall => "due_before_call",
-        }
-    }
-
-    fn rule(&self) -> Option<&'static str> {
-        match self {
-            FundError::NonPositiveSize
-            | FundError::TranchesExceedFundSize { .. }
-            | FundError::SubscriptionsExceedTranche { .. }
-            | FundError::FirstTranchePaidAtOnce { .. } => Some("Art. 3"),
-            FundError::CallExceedsUncalled { .. } => Some("SPEC §2"),
-            _ => None,
-        }
-    }
-
-    fn is_not_found(&self) -> bool {
-        matches!(self, FundError::NotEstablished)
     }
 }
 
@@ -350,13 +274,26 @@ impl Aggregate for Fund {
                 called_on,
                 due_on,
             } => capital::call_capital(self, *call_id, tranches, *amount, *called_on, *due_on),
+            FundCommand::InstructMovement {
+                movement_id,
+                kind,
+                amount,
+                value_date,
+            } => custody::instruct(self, *movement_id, kind, *amount, *value_date),
+            FundCommand::ConfirmMovement {
+                movement_id,
+                executed_on,
+            } => custody::confirm(self, *movement_id, *executed_on),
         }
     }
 
     fn evolve(&mut self, event: &FundEvent) {
         match event {
             FundEvent::FundEstablished { terms, .. } => self.terms = Some(terms.clone()),
-            other => capital::evolve(self, other),
+            other => {
+                capital::evolve(self, other);
+                custody::evolve(&mut self.custody, other);
+            }
         }
     }
 }

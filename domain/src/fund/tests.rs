@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::aggregate::given;
+use crate::Rejection;
 use uuid::Uuid;
 
 fn terms(name: &str, size: Money) -> FundTerms {
