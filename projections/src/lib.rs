@@ -9,7 +9,9 @@
 //! - [`runner`]: the runner, rebuild, read-your-writes waiting.
 //! - [`nats`]: the JetStream stream the relay writes and the runner reads.
 //! - [`funds`]: the funds read model (`GET /funds`, `GET /funds/{id}`).
+//! - [`capital`]: each fund's capital: totals, LP accounts, calls per LP, movements.
 
+pub mod capital;
 pub mod funds;
 pub mod nats;
 pub mod runner;
@@ -60,4 +62,7 @@ pub trait Projection: Send + Sync + 'static {
 }
 
 /// The names of every projection, for `fundadmin replay`.
-pub const ALL: &[&str] = &[funds::FundsProjection::NAME];
+pub const ALL: &[&str] = &[
+    funds::FundsProjection::NAME,
+    capital::CapitalProjection::NAME,
+];

@@ -45,7 +45,8 @@ pub async fn run_all(config: WorkersConfig) -> anyhow::Result<()> {
         metrics: config.metrics.clone(),
         shutdown: config.shutdown.clone(),
     };
-    let funds = projections::runner::run(projections::funds::FundsProjection, runner);
-    tokio::try_join!(relay.run(), funds)?;
+    let funds = projections::runner::run(projections::funds::FundsProjection, runner.clone());
+    let capital = projections::runner::run(projections::capital::CapitalProjection, runner);
+    tokio::try_join!(relay.run(), funds, capital)?;
     Ok(())
 }
