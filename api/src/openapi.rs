@@ -3,7 +3,7 @@
 
 use crate::dto;
 use crate::error::Problem;
-use crate::routes::{funds, ops};
+use crate::routes::{capital, funds, ops};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -21,15 +21,28 @@ use utoipa::{Modify, OpenApi};
         funds::establish_fund,
         funds::list_funds,
         funds::get_fund,
+        capital::open_tranche,
+        capital::subscribe,
+        capital::call_capital,
+        capital::instruct_movement,
+        capital::confirm_movement,
         ops::healthz,
         ops::readyz,
         ops::metrics,
         ops::openapi_json,
     ),
-    components(schemas(Problem, dto::Amount, dto::FundKindDto)),
+    components(schemas(
+        Problem,
+        dto::Amount,
+        dto::FundKindDto,
+        dto::LpKindDto,
+        dto::MovementKindDto
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "funds", description = "Funds (基金): establishment and the funds read model."),
+        (name = "capital", description = "Tranches (各期), LP subscriptions (认缴) and capital calls, by the fund's manager."),
+        (name = "custody", description = "Money movements at the custodian bank (托管银行): instructed by the manager, confirmed by the custodian."),
         (name = "operations", description = "Health, readiness, metrics and this document."),
     )
 )]

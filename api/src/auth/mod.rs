@@ -5,12 +5,14 @@
 //! shown once at creation; only its sha256 is stored (`api_tokens.secret_hash`). A request is
 //! authenticated by looking the token id up, comparing hashes in constant time, and refusing
 //! revoked or expired tokens (all `401 unauthenticated`). What a principal may read or do is
-//! decided by the methods here (`can_read_fund`, `visible_funds`, `is_admin`), so handlers
+//! decided by the methods here (`can_read_fund`, `visible_funds`, `is_admin`, `is_manager_of`,
+//! `is_custodian_of`) and the [`FundActor`] extractor, so handlers
 //! never match on roles themselves.
 
 pub mod tokens;
 
 use crate::error::ApiError;
+use crate::extract::AppPath;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts};
@@ -298,6 +300,16 @@ impl Principal {
         self.visible_funds()
             .is_none_or(|funds| funds.contains(&fund))
     }
+
+    /// Whether this is the manager (基金管理人) of `fund`: the maker of its commands.
+    pub fn is_manager_of(&self, fund: FundId) -> bool {
+        matches!(self, Principal::Manager { fund: f } if *f == fund)
+    }
+
+    /// Whether this is the custodian bank (托管银行) of `fund`: the checker of its movements.
+    pub fn is_custodian_of(&self, fund: FundId) -> bool {
+        matches!(self, Principal::Custodian { fund: f } if *f == fund)
+    }
 }
 
 /// An authenticated request: the principal and the id of the token it used.
@@ -342,6 +354,75 @@ impl FromRequestParts<AppState> for Admin {
         } else {
             Err(ApiError::Forbidden("this needs an admin token"))
         }
+    }
+}
+
+/// The capacity in which a principal acts on a fund (see [`FundActor`]).
+pub trait FundCapacity {
+    /// What the refusal says.
+    const NEEDS: &'static str;
+    /// Whether `principal` acts in this capacity on `fund`.
+    fn holds(principal: &Principal, fund: FundId) -> bool;
+}
+
+/// The manager of the fund in the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsManager;
+
+impl FundCapacity for AsManager {
+    const NEEDS: &'static str = "this needs the token of the fund's manager";
+    fn holds(principal: &Principal, fund: FundId) -> bool {
+        principal.is_manager_of(fund)
+    }
+}
+
+/// The custodian of the fund in the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsCustodian;
+
+impl FundCapacity for AsCustodian {
+    const NEEDS: &'static str = "this needs the token of the fund's custodian";
+    fn holds(principal: &Principal, fund: FundId) -> bool {
+        principal.is_custodian_of(fund)
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct FundPath {
+    fund_id: Uuid,
+}
+
+/// An authenticated principal acting on the fund `{fund_id}` of the path in capacity `C`,
+/// checked before the body is read: a principal who may not even read the fund gets
+/// `404 fund_not_found` (as the reads answer it), one who may read it but not act in this
+/// capacity `403 forbidden`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FundActor<C> {
+    /// Who is calling.
+    pub auth: Authenticated,
+    /// The fund of the path.
+    pub fund: FundId,
+    capacity: std::marker::PhantomData<C>,
+}
+
+impl<C: FundCapacity + Send + Sync> FromRequestParts<AppState> for FundActor<C> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let auth = Authenticated::from_request_parts(parts, state).await?;
+        let AppPath(FundPath { fund_id }) = AppPath::from_request_parts(parts, state).await?;
+        let fund = FundId(fund_id);
+        if !auth.principal.can_read_fund(fund) {
+            return Err(ApiError::FundNotFound);
+        }
+        if !C::holds(&auth.principal, fund) {
+            return Err(ApiError::Forbidden(C::NEEDS));
+        }
+        Ok(FundActor {
+            auth,
+            fund,
+            capacity: std::marker::PhantomData,
+        })
     }
 }
 

@@ -99,3 +99,18 @@ fn visibility() {
     };
     assert!(!r.can_read_fund(a) && r.can_read_fund(b));
 }
+
+#[test]
+fn managers_and_custodians_act_only_on_their_fund() {
+    let (a, b) = (FundId(fund()), FundId(fund()));
+    let manager = Principal::Manager { fund: a };
+    let custodian = Principal::Custodian { fund: a };
+    assert!(manager.is_manager_of(a));
+    assert!(!manager.is_manager_of(b));
+    assert!(!manager.is_custodian_of(a));
+    assert!(custodian.is_custodian_of(a));
+    assert!(!custodian.is_custodian_of(b));
+    assert!(!custodian.is_manager_of(a));
+    assert!(!Principal::Admin.is_manager_of(a));
+    assert!(!Principal::Admin.is_custodian_of(a));
+}

@@ -4,6 +4,7 @@
 //! not see is answered exactly like a fund that does not exist (`404 fund_not_found`), so a
 //! token bound to one fund cannot probe for others.
 
+use super::command::{self, CommandRequest};
 use crate::auth::{Admin, Authenticated};
 use crate::dto::{
     EstablishFundRequest, Fund, FundCommandResult, FundPage, ListFundsQuery, ReadQuery,
@@ -12,13 +13,10 @@ use crate::error::{ApiError, Problem};
 use crate::extract::{AppJson, AppPath, AppQuery, CommandHeaders, JsonBody};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{HeaderName, HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use domain::fund::{FundCommand, FundTerms};
 use domain::FundId;
-use eventstore::repository::CommandContext;
-use eventstore::store::IdempotencyKey;
-use eventstore::Metadata;
 use projections::funds::{self, FundsProjection};
 use projections::Projection;
 use uuid::Uuid;
@@ -27,8 +25,7 @@ use uuid::Uuid;
 /// in time: the answer is what the read model holds now.
 pub const PROJECTION_BEHIND: HeaderName = HeaderName::from_static("x-projection-behind");
 
-/// Set to `true` on the stored first answer of an `Idempotency-Key`.
-pub const IDEMPOTENCY_REPLAYED: HeaderName = HeaderName::from_static("idempotency-replayed");
+pub use super::command::IDEMPOTENCY_REPLAYED;
 
 /// Default page size of `GET /funds`.
 const DEFAULT_LIMIT: i64 = 50;
@@ -88,56 +85,17 @@ pub async fn establish_fund(
             establishment_date: request.establishment_date,
         },
     };
-    let mut metadata = Metadata::new(auth.principal.actor(), auth.principal.role().as_str());
-    metadata.token_id = Some(auth.token_id);
-    let idempotency = headers.idempotency_key.as_ref().map(|key| IdempotencyKey {
-        key: format!("{}:{key}", auth.token_id),
-        request_hash: headers.request_hash(&method, uri.path(), &body.bytes),
-    });
-    let ctx = CommandContext {
-        metadata,
-        idempotency,
-        expected_version: headers.if_match,
+    let request = CommandRequest {
+        auth: &auth,
+        headers: &headers,
+        method: &method,
+        uri: &uri,
+        body: &body.bytes,
     };
-    let outcome = state
-        .funds
-        .execute(&fund_id.stream_id(), &command, &ctx)
-        .await?;
-    let result = outcome.result.ok_or_else(|| {
-        ApiError::internal(anyhow::anyhow!("establishing {fund_id} appended nothing"))
-    })?;
+    let done = command::execute(&state, &request, fund_id, &command).await?;
     // A replay answers the first request, whose fund id may have been generated.
-    let (stream_id, stream_version) = result.stream_versions.first().cloned().ok_or_else(|| {
-        ApiError::internal(anyhow::anyhow!("stored result without stream versions"))
-    })?;
-    let fund_uuid = Uuid::try_parse(&stream_id).map_err(ApiError::internal)?;
-    if !outcome.replayed {
-        tracing::info!(
-            fund.id = %fund_uuid,
-            actor = %ctx.metadata.actor,
-            global_position = result.last_position,
-            "fund established"
-        );
-    }
-    let body = FundCommandResult {
-        fund_id: fund_uuid,
-        stream_version,
-        global_position: result.last_position,
-    };
-    let location =
-        HeaderValue::try_from(format!("/funds/{fund_uuid}")).map_err(ApiError::internal)?;
-    let mut response = (
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        AppJson(body),
-    )
-        .into_response();
-    if outcome.replayed {
-        response
-            .headers_mut()
-            .insert(IDEMPOTENCY_REPLAYED, HeaderValue::from_static("true"));
-    }
-    Ok(response)
+    let location = format!("/funds/{}", done.result.fund_id);
+    command::created(done.result, Some(location), done.replayed)
 }
 
 /// One fund, from the read model.

@@ -1,6 +1,8 @@
 //! The route table: the one list of (method, path, handler) the router is built from and the
 //! OpenAPI document is checked against, and the fallbacks for unknown routes and methods.
 
+pub mod capital;
+mod command;
 pub mod funds;
 pub mod ops;
 
@@ -60,6 +62,31 @@ pub fn table() -> Vec<Route> {
         route(Verb::Post, "/funds", funds::establish_fund),
         route(Verb::Get, "/funds", funds::list_funds),
         route(Verb::Get, "/funds/{fund_id}", funds::get_fund),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/tranches",
+            capital::open_tranche,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/subscriptions",
+            capital::subscribe,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/capital-calls",
+            capital::call_capital,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/movements",
+            capital::instruct_movement,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/movements/{movement_id}/confirmation",
+            capital::confirm_movement,
+        ),
         route(Verb::Get, "/healthz", ops::healthz),
         route(Verb::Get, "/readyz", ops::readyz),
         route(Verb::Get, "/metrics", ops::metrics),

@@ -176,8 +176,19 @@ impl TestApp {
         body: &Value,
         headers: &[(&str, &str)],
     ) -> TestResponse {
+        self.post_json("/funds", token, body, headers).await
+    }
+
+    /// `POST path` with a token, a JSON body and extra headers.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: &str,
+        body: &Value,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
         let bytes = serde_json::to_vec(body).unwrap();
-        self.send(Method::POST, "/funds", Some(token), Some(&bytes), headers)
+        self.send(Method::POST, path, Some(token), Some(&bytes), headers)
             .await
     }
 
@@ -230,6 +241,15 @@ impl TestApp {
             );
             tokio::time::sleep(std::time::Duration::from_millis(2)).await;
         }
+    }
+
+    /// A manager token and a custodian token of `fund`.
+    pub async fn fund_tokens(&self, fund: Uuid) -> (String, String) {
+        let fund = FundId(fund);
+        (
+            self.token(&Principal::Manager { fund }, None).await,
+            self.token(&Principal::Custodian { fund }, None).await,
+        )
     }
 
     /// Issues a token for `principal`.

@@ -1,0 +1,139 @@
+//! The one code path of every command on a fund: metadata from the principal, the
+//! `Idempotency-Key` scoped by token with the request's hash, `If-Match`, then load → decide
+//! → append through the fund repository; and the `201` answer.
+
+use crate::auth::Authenticated;
+use crate::dto::FundCommandResult;
+use crate::error::ApiError;
+use crate::extract::{AppJson, CommandHeaders};
+use crate::state::AppState;
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use domain::fund::{FundCommand, FundEvent};
+use domain::FundId;
+use eventstore::repository::CommandContext;
+use eventstore::store::IdempotencyKey;
+use eventstore::Metadata;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// Set to `true` on the stored first answer of an `Idempotency-Key`.
+pub const IDEMPOTENCY_REPLAYED: HeaderName = HeaderName::from_static("idempotency-replayed");
+
+/// The request a command came in, as far as the command path needs it.
+pub struct CommandRequest<'a> {
+    /// Who sent it.
+    pub auth: &'a Authenticated,
+    /// Its `Idempotency-Key` and `If-Match`.
+    pub headers: &'a CommandHeaders,
+    /// Its method.
+    pub method: &'a Method,
+    /// Its URI (the path goes into the request hash).
+    pub uri: &'a Uri,
+    /// Its body bytes (they go into the request hash).
+    pub body: &'a [u8],
+}
+
+/// What a command on a fund did.
+pub struct Executed {
+    /// Versions and position, as answered.
+    pub result: FundCommandResult,
+    /// The events the command wrote; on a replay, the first request's events read back.
+    pub events: Vec<FundEvent>,
+    /// `true` when this answers an earlier request with the same `Idempotency-Key`.
+    pub replayed: bool,
+}
+
+/// Runs `command` on the fund's stream on behalf of `request`.
+pub async fn execute(
+    state: &AppState,
+    request: &CommandRequest<'_>,
+    fund_id: FundId,
+    command: &FundCommand,
+) -> Result<Executed, ApiError> {
+    let auth = request.auth;
+    let mut metadata = Metadata::new(auth.principal.actor(), auth.principal.role().as_str());
+    metadata.token_id = Some(auth.token_id);
+    let idempotency = request
+        .headers
+        .idempotency_key
+        .as_ref()
+        .map(|key| IdempotencyKey {
+            key: format!("{}:{key}", auth.token_id),
+            request_hash: request.headers.request_hash(
+                request.method,
+                request.uri.path(),
+                request.body,
+            ),
+        });
+    let ctx = CommandContext {
+        metadata,
+        idempotency,
+        expected_version: request.headers.if_match,
+    };
+    let outcome = state
+        .funds
+        .execute(&fund_id.stream_id(), command, &ctx)
+        .await?;
+    let result = outcome.result.ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!("a command on {fund_id} appended nothing"))
+    })?;
+    // A replay answers the first request, whose fund id may have been generated.
+    let (stream_id, stream_version) = result.stream_versions.first().cloned().ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!("stored result without stream versions"))
+    })?;
+    let fund_uuid = Uuid::try_parse(&stream_id).map_err(ApiError::internal)?;
+    let events = if outcome.replayed {
+        // The first request's events: its versions end at `stream_version` and its global
+        // positions lie in `first_position..=last_position`, so it wrote at most
+        // `last - first + 1` of them.
+        let span = result.last_position - result.first_position;
+        state
+            .store
+            .load_stream_range(&stream_id, (stream_version - span).max(1), stream_version)
+            .await
+            .map_err(ApiError::internal)?
+            .iter()
+            .filter(|e| (result.first_position..=result.last_position).contains(&e.global_position))
+            .map(|e| e.decode::<FundEvent>().map_err(ApiError::internal))
+            .collect::<Result<_, _>>()?
+    } else {
+        tracing::info!(
+            fund.id = %fund_uuid,
+            actor = %ctx.metadata.actor,
+            global_position = result.last_position,
+            events = outcome.events.len(),
+            "fund command executed"
+        );
+        outcome.events
+    };
+    Ok(Executed {
+        result: FundCommandResult {
+            fund_id: fund_uuid,
+            stream_version,
+            global_position: result.last_position,
+        },
+        events,
+        replayed: outcome.replayed,
+    })
+}
+
+/// The `201 Created` answer of a command: `body` as JSON, `Location` when given, and
+/// `Idempotency-Replayed: true` on a replay.
+pub fn created<T: Serialize>(
+    body: T,
+    location: Option<String>,
+    replayed: bool,
+) -> Result<Response, ApiError> {
+    let mut response = (StatusCode::CREATED, AppJson(body)).into_response();
+    if let Some(location) = location {
+        let value = HeaderValue::try_from(location).map_err(ApiError::internal)?;
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    if replayed {
+        response
+            .headers_mut()
+            .insert(IDEMPOTENCY_REPLAYED, HeaderValue::from_static("true"));
+    }
+    Ok(response)
+}
