@@ -1,23 +1,12 @@
 //! Given/when/then tests of tranches, subscriptions and capital calls (Art. 3, SPEC §2).
 
 use super::capital::{CallAllocation, Lp, LpKind};
+use super::test_support::{d, lp, yuan};
 use super::*;
 use crate::aggregate::given;
 use crate::Rejection;
 use proptest::prelude::*;
 use uuid::Uuid;
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-fn yuan(y: i64) -> Money {
-    Money::from_yuan(y)
-}
-
-fn lp(n: u128) -> LpId {
-    LpId(Uuid::from_u128(n))
-}
 
 fn established(size: i64) -> FundEvent {
     FundEvent::FundEstablished {

@@ -2,22 +2,11 @@
 
 use super::capital::LpKind;
 use super::custody::MovementKind;
+use super::test_support::{d, lp, yuan};
 use super::*;
 use crate::aggregate::given;
 use crate::Rejection;
 use uuid::Uuid;
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-fn yuan(y: i64) -> Money {
-    Money::from_yuan(y)
-}
-
-fn lp(n: u128) -> LpId {
-    LpId(Uuid::from_u128(n))
-}
 
 fn mv(n: u128) -> MovementId {
     MovementId(Uuid::from_u128(n))

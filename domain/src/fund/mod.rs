@@ -18,6 +18,8 @@ pub use error::FundError;
 pub mod phases;
 pub mod policy;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 
 /// The longest fund name accepted, in characters.
