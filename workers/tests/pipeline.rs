@@ -1,6 +1,8 @@
 //! The whole pipe: a command through the repository → the log → the relay → NATS → the funds
 //! projection, consumed live.
 
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
 use chrono::NaiveDate;
 use domain::fund::{Fund, FundCommand, FundKind, FundTerms};
 use domain::{FundId, Money};
@@ -11,6 +13,27 @@ use std::time::Duration;
 use tokio::sync::watch;
 use uuid::Uuid;
 use workers::{run_all, WorkersConfig};
+
+/// Establishes a fund through the repository, as the API does.
+async fn establish(repo: &Repository<Fund>, name: &str, kind: FundKind, size: i64) -> FundId {
+    let fund_id = FundId(Uuid::now_v7());
+    repo.execute(
+        &fund_id.stream_id(),
+        &FundCommand::Establish {
+            fund_id,
+            terms: FundTerms {
+                name: name.into(),
+                kind,
+                total_size: Money::from_yuan(size),
+                establishment_date: NaiveDate::from_ymd_opt(2021, 9, 1).unwrap(),
+            },
+        },
+        &CommandContext::new(Metadata::new("admin", "admin")),
+    )
+    .await
+    .unwrap();
+    fund_id
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_established_fund_reaches_the_read_model_through_nats() {
@@ -36,23 +59,15 @@ async fn an_established_fund_reaches_the_read_model_through_nats() {
     let repo = Repository::<Fund>::new(db.store(), 100);
     let mut ids = Vec::new();
     for i in 0..3 {
-        let fund_id = FundId(Uuid::now_v7());
-        repo.execute(
-            &fund_id.stream_id(),
-            &FundCommand::Establish {
-                fund_id,
-                terms: FundTerms {
-                    name: format!("天使基金 {i}"),
-                    kind: FundKind::Angel,
-                    total_size: Money::from_yuan(300_000_000),
-                    establishment_date: NaiveDate::from_ymd_opt(2021, 9, 1).unwrap(),
-                },
-            },
-            &CommandContext::new(Metadata::new("admin", "admin")),
-        )
-        .await
-        .unwrap();
-        ids.push(fund_id);
+        ids.push(
+            establish(
+                &repo,
+                &format!("天使基金 {i}"),
+                FundKind::Angel,
+                300_000_000,
+            )
+            .await,
+        );
     }
 
     wait_until(
@@ -122,22 +137,7 @@ async fn without_nats_the_read_model_follows_postgres() {
     // Let the runner get past its first catch-up and fail on NATS.
     tokio::time::sleep(Duration::from_millis(200)).await;
     let repo = Repository::<Fund>::new(db.store(), 100);
-    let fund_id = FundId(Uuid::now_v7());
-    repo.execute(
-        &fund_id.stream_id(),
-        &FundCommand::Establish {
-            fund_id,
-            terms: FundTerms {
-                name: "引导基金".into(),
-                kind: FundKind::Guidance,
-                total_size: Money::from_yuan(1_000_000_000),
-                establishment_date: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
-            },
-        },
-        &CommandContext::new(Metadata::new("admin", "admin")),
-    )
-    .await
-    .unwrap();
+    let fund_id = establish(&repo, "引导基金", FundKind::Guidance, 1_000_000_000).await;
     wait_until(
         async || {
             let c = db.pool.get().await.unwrap();
