@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::fund::capital::{CallAllocation, LpKind};
 use domain::fund::custody::MovementKind;
+use domain::fund::policy::FundPolicy;
 use domain::fund::FundKind;
 use domain::{CallId, LpId, Money};
 use projections::funds::FundView;
@@ -111,6 +112,23 @@ pub struct EstablishFundRequest {
     /// Establishment date (成立日), ISO 8601.
     #[schema(example = "2021-09-01")]
     pub establishment_date: NaiveDate,
+    /// The management company (基金管理机构), 1 to 200 characters.
+    #[schema(
+        example = "昆山市天使投资管理有限公司",
+        min_length = 1,
+        max_length = 200
+    )]
+    pub manager: String,
+    /// The custodian bank (托管银行), 1 to 200 characters.
+    #[schema(example = "中国工商银行昆山分行", min_length = 1, max_length = 200)]
+    pub custodian: String,
+    /// The city the fund serves, 1 to 200 characters.
+    #[schema(example = "昆山", min_length = 1, max_length = 200)]
+    pub city: String,
+    /// Policy parameters; every one left out takes its SPEC default (see `FundPolicy`).
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub policy: Option<FundPolicy>,
     /// The fund's id; a new UUIDv7 when absent.
     #[serde(default)]
     pub fund_id: Option<Uuid>,

@@ -36,3 +36,8 @@ pub struct CallId(pub Uuid);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct MovementId(pub Uuid);
+
+/// Identifies a distribution (分配) to the LPs of a fund.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DistributionId(pub Uuid);

@@ -13,7 +13,7 @@
 //! - [`allocation`]: pro-rata splits to the fen that sum exactly (largest remainder).
 //! - [`fees`]: the management-fee engine (Art. 7): daily accrual, segments, assessment.
 //! - [`ids`]: typed identifiers such as [`FundId`].
-//! - [`fund`]: the fund aggregate (establishment; the full lifecycle comes later), its
+//! - [`fund`]: the fund aggregate (establishment, capital, custody, phases, fees, distributions), its
 //!   phases and its policy parameters.
 
 pub mod aggregate;
@@ -24,5 +24,5 @@ pub mod ids;
 pub mod money;
 
 pub use aggregate::{Aggregate, DomainEvent, Rejection, UpcastError};
-pub use ids::{CallId, FundId, LpId, MovementId};
+pub use ids::{CallId, DistributionId, FundId, LpId, MovementId};
 pub use money::{Money, MoneyError};

@@ -168,7 +168,9 @@ impl Projection for CapitalProjection {
                 amount,
                 value_date,
             } => {
-                let MovementKind::LpPayment { call_id, lp } = kind;
+                let MovementKind::LpPayment { call_id, lp } = kind else {
+                    return Ok(Vec::new());
+                };
                 vec![Write::new(
                     MOVEMENT,
                     vec![
@@ -189,6 +191,7 @@ impl Projection for CapitalProjection {
                 CONFIRMED,
                 vec![Box::new(movement_id.0), Box::new(executed_on)],
             )],
+            _ => Vec::new(),
         })
     }
 }

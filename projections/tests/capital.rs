@@ -43,6 +43,10 @@ async fn totals_accounts_and_arrears_follow_calls_and_confirmed_payments() {
                 kind: FundKind::Angel,
                 total_size: Money::from_yuan(300_000_000),
                 establishment_date: d("2021-09-01"),
+                manager: "昆山创业投资管理有限公司".to_owned(),
+                custodian: "中国工商银行昆山分行".to_owned(),
+                city: "昆山".to_owned(),
+                policy: domain::fund::policy::FundPolicy::default(),
             },
         },
         FundCommand::OpenTranche {

@@ -26,6 +26,10 @@ async fn a_fund_row_follows_its_stream_version() {
                 kind: FundKind::Angel,
                 total_size: Money::from_yuan(300_000_000),
                 establishment_date: date,
+                manager: "昆山创业投资管理有限公司".to_owned(),
+                custodian: "中国工商银行昆山分行".to_owned(),
+                city: "昆山".to_owned(),
+                policy: domain::fund::policy::FundPolicy::default(),
             },
         },
         FundCommand::OpenTranche {

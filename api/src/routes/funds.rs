@@ -83,6 +83,10 @@ pub async fn establish_fund(
             kind: request.kind.into(),
             total_size: request.total_size.0,
             establishment_date: request.establishment_date,
+            manager: request.manager,
+            custodian: request.custodian,
+            city: request.city,
+            policy: request.policy.unwrap_or_default(),
         },
     };
     let request = CommandRequest {

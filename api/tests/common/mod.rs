@@ -121,6 +121,9 @@ pub fn fund_body(name: &str) -> Value {
         "kind": "angel",
         "total_size": "300000000.00",
         "establishment_date": "2021-09-01",
+        "manager": "昆山市天使投资管理有限公司",
+        "custodian": "中国工商银行昆山分行",
+        "city": "昆山",
     })
 }
 

@@ -16,6 +16,10 @@ fn established(size: i64) -> FundEvent {
             kind: FundKind::Angel,
             total_size: yuan(size),
             establishment_date: d("2021-09-01"),
+            manager: "昆山创业投资管理有限公司".to_owned(),
+            custodian: "中国工商银行昆山分行".to_owned(),
+            city: "昆山".to_owned(),
+            policy: crate::fund::policy::FundPolicy::default(),
         },
     }
 }

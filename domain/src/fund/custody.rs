@@ -1,13 +1,16 @@
 //! Money at the custodian bank (托管银行, Art. 18): maker–checker. The manager instructs a
 //! movement, the custodian confirms that it was executed; only confirmed movements change
-//! the cash at the custodian and what they pay (an LP's payment of a call, for now; fees,
-//! injections and distributions plug in as further kinds).
+//! the cash at the custodian and what they pay.
 //!
-//! An LP may pay a call in parts. What is instructed and not yet confirmed counts against
-//! what is still due, so two instructions can never together pay more than the allocation.
+//! Every movement pays a *due*: an LP's allocation of a call (cash in), an assessed
+//! management fee (cash out) or an LP's allocation of a distribution (cash out). A due may be
+//! paid in parts. What is instructed and not yet confirmed counts against what is still due,
+//! so two instructions can never together pay more than the due. Cash going out is committed
+//! when it is instructed (a fee) or declared (a distribution), so the custodian is never asked
+//! to pay out more than it holds.
 
 use super::{Fund, FundError, FundEvent};
-use crate::{CallId, LpId, Money, MovementId};
+use crate::{CallId, DistributionId, LpId, Money, MovementId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -23,6 +26,25 @@ pub enum MovementKind {
         /// The LP.
         lp: LpId,
     },
+    /// The fund pays (part of) an assessed management fee to the manager: cash goes out.
+    FeePayment {
+        /// The fee year.
+        year: i32,
+    },
+    /// The fund pays (part of) an LP's allocation of a distribution: cash goes out.
+    Distribution {
+        /// The distribution.
+        distribution_id: DistributionId,
+        /// The LP.
+        lp: LpId,
+    },
+}
+
+impl MovementKind {
+    /// Whether the movement brings cash in (otherwise it pays cash out).
+    pub fn is_inflow(&self) -> bool {
+        matches!(self, MovementKind::LpPayment { .. })
+    }
 }
 
 /// A movement and where it stands.
@@ -45,24 +67,31 @@ pub struct Custody {
     pub movements: BTreeMap<MovementId, Movement>,
     /// Cash at the custodian: confirmed inflows less confirmed outflows.
     pub cash: Money,
-    /// Per call and LP: (allocated, instructed, confirmed).
-    pub call_payments: BTreeMap<(CallId, LpId), CallPayment>,
+    /// Per call and LP.
+    pub call_payments: BTreeMap<(CallId, LpId), Due>,
+    /// Per fee year.
+    pub fee_payments: BTreeMap<i32, Due>,
+    /// Per distribution and LP.
+    pub distribution_payments: BTreeMap<(DistributionId, LpId), Due>,
 }
 
-/// An LP's allocation of a call and its payments.
+/// Something to be paid, and its payments.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CallPayment {
-    /// Allocated by the call.
+pub struct Due {
+    /// The amount due (allocated by a call or distribution, or assessed).
     pub allocated: Money,
     /// Instructed, confirmed or not.
     pub instructed: Money,
     /// Confirmed by the custodian.
     pub paid: Money,
-    /// The call's due date.
+    /// The due date, if any (a call's).
     pub due_on: Option<NaiveDate>,
 }
 
-impl CallPayment {
+/// An LP's allocation of a call and its payments.
+pub type CallPayment = Due;
+
+impl Due {
     /// Still to pay (allocated less paid).
     pub fn outstanding(&self) -> Money {
         self.allocated - self.paid
@@ -74,6 +103,64 @@ impl CallPayment {
             Some(due) if date > due => self.outstanding(),
             _ => Money::ZERO,
         }
+    }
+
+    /// What may still be instructed.
+    pub fn room(&self) -> Money {
+        self.allocated - self.instructed
+    }
+}
+
+impl Custody {
+    /// The due a movement of this kind pays.
+    pub fn due(&self, kind: &MovementKind) -> Option<&Due> {
+        match kind {
+            MovementKind::LpPayment { call_id, lp } => self.call_payments.get(&(*call_id, *lp)),
+            MovementKind::FeePayment { year } => self.fee_payments.get(year),
+            MovementKind::Distribution {
+                distribution_id,
+                lp,
+            } => self.distribution_payments.get(&(*distribution_id, *lp)),
+        }
+    }
+
+    fn due_mut(&mut self, kind: &MovementKind) -> Option<&mut Due> {
+        match kind {
+            MovementKind::LpPayment { call_id, lp } => self.call_payments.get_mut(&(*call_id, *lp)),
+            MovementKind::FeePayment { year } => self.fee_payments.get_mut(year),
+            MovementKind::Distribution {
+                distribution_id,
+                lp,
+            } => self.distribution_payments.get_mut(&(*distribution_id, *lp)),
+        }
+    }
+
+    /// Movements instructed and not yet confirmed.
+    pub fn pending(&self) -> impl Iterator<Item = (&MovementId, &Movement)> {
+        self.movements
+            .iter()
+            .filter(|(_, m)| m.confirmed_on.is_none())
+    }
+
+    /// Cash not yet committed: the cash less outflows instructed and not confirmed, less
+    /// distributions declared and not yet instructed.
+    pub fn available(&self) -> Money {
+        let pending_out: Money = self
+            .pending()
+            .filter(|(_, m)| !m.kind.is_inflow())
+            .map(|(_, m)| m.amount)
+            .sum();
+        let declared: Money = self.distribution_payments.values().map(Due::room).sum();
+        self.cash - pending_out - declared
+    }
+
+    /// An LP's paid-in capital (实缴): its confirmed payments of calls.
+    pub fn paid_in(&self, lp: LpId) -> Money {
+        self.call_payments
+            .iter()
+            .filter(|((_, l), _)| *l == lp)
+            .map(|(_, p)| p.paid)
+            .sum()
     }
 }
 
@@ -92,15 +179,22 @@ pub fn instruct(
     if !amount.is_positive() {
         return Err(FundError::NonPositiveAmount);
     }
-    match kind {
-        MovementKind::LpPayment { call_id, lp } => {
-            let Some(due) = fund.custody.call_payments.get(&(*call_id, *lp)) else {
-                return Err(FundError::PaymentWithoutCall);
-            };
-            let room = due.allocated - due.instructed;
-            if amount > room {
-                return Err(FundError::Overpayment { room });
-            }
+    let Some(due) = fund.custody.due(kind) else {
+        return Err(match kind {
+            MovementKind::LpPayment { .. } => FundError::PaymentWithoutCall,
+            MovementKind::FeePayment { year } => FundError::FeeNotAssessed { year: *year },
+            MovementKind::Distribution { .. } => FundError::UnknownDistribution,
+        });
+    };
+    let room = due.room();
+    if amount > room {
+        return Err(FundError::Overpayment { room });
+    }
+    // A distribution's cash was committed when it was declared; a fee's is committed now.
+    if let MovementKind::FeePayment { .. } = kind {
+        let available = fund.custody.available();
+        if amount > available {
+            return Err(FundError::InsufficientCash { available });
         }
     }
     Ok(vec![FundEvent::MovementInstructed {
@@ -132,7 +226,7 @@ pub fn confirm(
     }])
 }
 
-/// Folds the custody events (and the calls' allocations) into the state.
+/// Folds the custody events (and the dues of calls, fees and distributions) into the state.
 pub fn evolve(custody: &mut Custody, event: &FundEvent) {
     match event {
         FundEvent::CapitalCalled {
@@ -147,14 +241,29 @@ pub fn evolve(custody: &mut Custody, event: &FundEvent) {
                 p.due_on = Some(*due_on);
             }
         }
+        FundEvent::FeeAssessed { year, assessment } => {
+            custody.fee_payments.entry(*year).or_default().allocated = assessment.total;
+        }
+        FundEvent::DistributionDeclared {
+            distribution_id,
+            allocations,
+            ..
+        } => {
+            for a in allocations {
+                let p = custody
+                    .distribution_payments
+                    .entry((*distribution_id, a.lp))
+                    .or_default();
+                p.allocated = p.allocated + a.amount;
+            }
+        }
         FundEvent::MovementInstructed {
             movement_id,
             kind,
             amount,
             value_date,
         } => {
-            let MovementKind::LpPayment { call_id, lp } = kind;
-            if let Some(p) = custody.call_payments.get_mut(&(*call_id, *lp)) {
+            if let Some(p) = custody.due_mut(kind) {
                 p.instructed = p.instructed + *amount;
             }
             custody.movements.insert(
@@ -175,10 +284,14 @@ pub fn evolve(custody: &mut Custody, event: &FundEvent) {
                 return;
             };
             m.confirmed_on = Some(*executed_on);
-            let MovementKind::LpPayment { call_id, lp } = &m.kind;
-            custody.cash = custody.cash + m.amount;
-            if let Some(p) = custody.call_payments.get_mut(&(*call_id, *lp)) {
-                p.paid = p.paid + m.amount;
+            let (kind, amount) = (m.kind.clone(), m.amount);
+            custody.cash = if kind.is_inflow() {
+                custody.cash + amount
+            } else {
+                custody.cash - amount
+            };
+            if let Some(p) = custody.due_mut(&kind) {
+                p.paid = p.paid + amount;
             }
         }
         _ => {}

@@ -5,6 +5,7 @@ use super::custody::MovementKind;
 use super::test_support::{d, lp, yuan};
 use super::*;
 use crate::aggregate::given;
+use crate::MovementId;
 use crate::Rejection;
 use uuid::Uuid;
 
@@ -24,6 +25,10 @@ fn called() -> Vec<FundEvent> {
                 kind: FundKind::Angel,
                 total_size: yuan(300_000_000),
                 establishment_date: d("2021-09-01"),
+                manager: "昆山创业投资管理有限公司".to_owned(),
+                custodian: "中国工商银行昆山分行".to_owned(),
+                city: "昆山".to_owned(),
+                policy: crate::fund::policy::FundPolicy::default(),
             },
         },
         FundEvent::TrancheOpened {

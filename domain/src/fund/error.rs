@@ -1,7 +1,10 @@
 //! Why a fund command is refused: one variant per broken rule, with its stable code and,
 //! for the fund rules, the article.
 
+use super::phases::PhaseError;
+use super::policy::PolicyError;
 use super::MAX_NAME_CHARS;
+use crate::fees::FeeError;
 use crate::{Money, Rejection};
 use chrono::NaiveDate;
 
@@ -105,6 +108,86 @@ pub enum FundError {
     /// Confirmed before.
     #[error("this movement is already confirmed")]
     MovementAlreadyConfirmed,
+    /// A term of the establishment (manager, custodian, city) is blank or too long.
+    #[error("the fund's {0} must have 1 to {MAX_NAME_CHARS} characters")]
+    MissingTerm(&'static str),
+    /// The policy parameters do not make sense.
+    #[error(transparent)]
+    Policy(PolicyError),
+    /// The phase dates cannot be computed.
+    #[error(transparent)]
+    Phase(PhaseError),
+    /// A date before the fund's establishment.
+    #[error("the date must not be before the establishment on {establishment_date}")]
+    BeforeEstablishment {
+        /// The establishment date.
+        establishment_date: NaiveDate,
+    },
+    /// A fact dated after today.
+    #[error("the date must not be after today ({today})")]
+    DateInFuture {
+        /// Today.
+        today: NaiveDate,
+    },
+    /// An extension without the partners' meeting resolution reference.
+    #[error("an extension needs the partners' meeting resolution reference")]
+    ExtensionWithoutResolution,
+    /// A guidance fund's extension without the government approval reference.
+    #[error("a guidance fund's extension also needs the government approval reference")]
+    ExtensionWithoutGovernmentApproval,
+    /// The term (with its extensions) has ended: liquidation began.
+    #[error("the term ended; liquidation began on {liquidation_from}")]
+    TermEnded {
+        /// First day of liquidation.
+        liquidation_from: NaiveDate,
+    },
+    /// The fund is closed.
+    #[error("the fund is closed")]
+    FundClosed,
+    /// Closing with cash left or movements not yet confirmed.
+    #[error("liquidation is not complete: {cash} at the custodian, {pending} movement(s) pending")]
+    LiquidationIncomplete {
+        /// Cash at the custodian.
+        cash: Money,
+        /// Movements instructed and not confirmed.
+        pending: usize,
+    },
+    /// A fee period that has not ended yet.
+    #[error("the fee period ends on {ends_on}; it can be assessed from the next day")]
+    FeePeriodNotEnded {
+        /// The period's last day.
+        ends_on: NaiveDate,
+    },
+    /// A fee year outside the fund's life.
+    #[error("the fund has no fee period in {year}")]
+    NoFeePeriod {
+        /// The year asked.
+        year: i32,
+    },
+    /// The fee engine refused its inputs.
+    #[error(transparent)]
+    Fee(FeeError),
+    /// A fee payment for a year not assessed.
+    #[error("the fee for {year} has not been assessed")]
+    FeeNotAssessed {
+        /// The fee year.
+        year: i32,
+    },
+    /// An outflow beyond the cash at the custodian not yet committed to other outflows.
+    #[error("the custodian holds {available} not yet committed to other payments")]
+    InsufficientCash {
+        /// What may still be paid out.
+        available: Money,
+    },
+    /// A distribution id used before.
+    #[error("this distribution was already declared")]
+    DistributionAlreadyDeclared,
+    /// No LP has paid anything in.
+    #[error("no LP has paid in capital to distribute on")]
+    NothingPaidIn,
+    /// A distribution payment for an LP with no allocation in it.
+    #[error("this distribution allocates nothing to this LP")]
+    UnknownDistribution,
 }
 
 impl Rejection for FundError {
@@ -132,6 +215,26 @@ impl Rejection for FundError {
             FundError::Overpayment { .. } => "overpayment",
             FundError::UnknownMovement => "movement_not_found",
             FundError::MovementAlreadyConfirmed => "movement_already_confirmed",
+            FundError::MissingTerm(_) => "invalid_fund_term",
+            FundError::Policy(e) => e.code(),
+            FundError::Phase(e) => e.code(),
+            FundError::BeforeEstablishment { .. } => "date_before_establishment",
+            FundError::DateInFuture { .. } => "date_in_future",
+            FundError::ExtensionWithoutResolution => "extension_without_resolution",
+            FundError::ExtensionWithoutGovernmentApproval => {
+                "extension_without_government_approval"
+            }
+            FundError::TermEnded { .. } => "term_ended",
+            FundError::FundClosed => "fund_closed",
+            FundError::LiquidationIncomplete { .. } => "liquidation_incomplete",
+            FundError::FeePeriodNotEnded { .. } => "fee_period_not_ended",
+            FundError::NoFeePeriod { .. } => "no_fee_period",
+            FundError::Fee(e) => e.code(),
+            FundError::FeeNotAssessed { .. } => "fee_not_assessed",
+            FundError::InsufficientCash { .. } => "insufficient_cash",
+            FundError::DistributionAlreadyDeclared => "distribution_already_declared",
+            FundError::NothingPaidIn => "nothing_paid_in",
+            FundError::UnknownDistribution => "distribution_not_found",
         }
     }
 
@@ -144,7 +247,18 @@ impl Rejection for FundError {
             FundError::CallExceedsUncalled { .. } | FundError::Overpayment { .. } => {
                 Some("SPEC §2")
             }
-            FundError::PaymentWithoutCall | FundError::MovementAlreadyConfirmed => Some("Art. 18"),
+            FundError::PaymentWithoutCall
+            | FundError::MovementAlreadyConfirmed
+            | FundError::InsufficientCash { .. } => Some("Art. 18"),
+            FundError::ExtensionWithoutResolution | FundError::TermEnded { .. } => Some("Art. 5"),
+            FundError::ExtensionWithoutGovernmentApproval => Some("财预〔2015〕210号 Art. 17"),
+            FundError::FeePeriodNotEnded { .. } | FundError::FeeNotAssessed { .. } => {
+                Some("Art. 7")
+            }
+            FundError::NothingPaidIn => Some("SPEC §2"),
+            FundError::Policy(e) => e.rule(),
+            FundError::Phase(e) => e.rule(),
+            FundError::Fee(e) => e.rule(),
             _ => None,
         }
     }

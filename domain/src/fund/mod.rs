@@ -1,8 +1,16 @@
-//! The fund aggregate (基金): establishment, tranches, LP subscriptions and capital calls.
-//! Payments, custodian confirmations, phases as events and fee assessments arrive with the
-//! rest of the fund lifecycle.
+//! The fund aggregate (基金): establishment with its terms and policy, tranches, LP
+//! subscriptions, capital calls, custodian movements, phases, management fees and
+//! distributions.
+//!
+//! # Layout
+//! - this file: the state, the terms and the dispatch of [`Aggregate`];
+//! - [`FundCommand`] (`command.rs`), [`FundEvent`] (`event.rs`), [`FundError`] (`error.rs`);
+//! - one module per part of the lifecycle: [`capital`], [`custody`], [`lifecycle`] (phases,
+//!   extensions, closing), [`fee`] (assessments), [`distribution`];
+//! - [`phases`] and [`policy`]: the pure schedule and the policy parameters.
 
-use crate::{Aggregate, CallId, DomainEvent, FundId, LpId, Money, MovementId};
+use crate::fees::CostBasisChange;
+use crate::{Aggregate, CallId, DistributionId, FundId, LpId, Money};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -10,11 +18,24 @@ use std::collections::{BTreeMap, BTreeSet};
 pub mod capital;
 #[cfg(test)]
 mod capital_tests;
+mod command;
+pub use command::FundCommand;
 pub mod custody;
 #[cfg(test)]
 mod custody_tests;
+pub mod distribution;
+#[cfg(test)]
+mod distribution_tests;
 mod error;
 pub use error::FundError;
+mod event;
+pub use event::FundEvent;
+pub mod fee;
+#[cfg(test)]
+mod fee_tests;
+pub mod lifecycle;
+#[cfg(test)]
+mod lifecycle_tests;
 pub mod phases;
 pub mod policy;
 #[cfg(test)]
@@ -58,6 +79,16 @@ pub struct Fund {
     pub calls: BTreeSet<CallId>,
     /// Cash and movements at the custodian bank.
     pub custody: custody::Custody,
+    /// Extensions, closing and the phase changes recorded.
+    pub lifecycle: lifecycle::Lifecycle,
+    /// Fee assessments by fee year.
+    pub fees: BTreeMap<i32, fee::FeeRecord>,
+    /// Distributions declared.
+    pub distributions: BTreeSet<DistributionId>,
+    /// The total cost of investments not yet exited, as it changed (the exit-period fee
+    /// base, Art. 7). Empty until investments are recorded on the fund: the investment and
+    /// exit events of the pipeline push a change here, and the fee assessment reads it.
+    pub cost_basis: Vec<CostBasisChange>,
 }
 
 /// What the establishment fixes.
@@ -71,164 +102,18 @@ pub struct FundTerms {
     pub total_size: Money,
     /// Establishment date (成立日), from which the term is counted (Art. 5).
     pub establishment_date: NaiveDate,
-}
-
-/// Commands on a fund.
-#[derive(Debug, Clone)]
-pub enum FundCommand {
-    /// Establish the fund.
-    Establish {
-        /// The new fund's id.
-        fund_id: FundId,
-        /// Its terms.
-        terms: FundTerms,
-    },
-    /// Open the next tranche (各期).
-    OpenTranche {
-        /// Its number: the next one.
-        number: u32,
-        /// Its size.
-        size: Money,
-        /// Its subscription date.
-        subscription_date: NaiveDate,
-    },
-    /// An LP subscribes (认缴) in a tranche.
-    Subscribe {
-        /// The tranche.
-        tranche: u32,
-        /// The LP.
-        lp: LpId,
-        /// Who the LP is (the same for every subscription of one LP).
-        identity: capital::Lp,
-        /// The amount subscribed.
-        amount: Money,
-    },
-    /// Call capital from the subscriptions of some tranches.
-    CallCapital {
-        /// The new call's id.
-        call_id: CallId,
-        /// The tranches called.
-        tranches: Vec<u32>,
-        /// The amount called.
-        amount: Money,
-        /// The date of the call.
-        called_on: NaiveDate,
-        /// The date payment is due.
-        due_on: NaiveDate,
-    },
-    /// The manager instructs a money movement (maker).
-    InstructMovement {
-        /// The new movement's id.
-        movement_id: MovementId,
-        /// What it pays.
-        kind: custody::MovementKind,
-        /// How much.
-        amount: Money,
-        /// Its value date.
-        value_date: NaiveDate,
-    },
-    /// The custodian confirms a movement was executed (checker).
-    ConfirmMovement {
-        /// The movement.
-        movement_id: MovementId,
-        /// When the money moved.
-        executed_on: NaiveDate,
-    },
-}
-
-/// Events of a fund.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "data")]
-pub enum FundEvent {
-    /// The fund was established.
-    FundEstablished {
-        /// The fund.
-        fund_id: FundId,
-        /// Its terms.
-        #[serde(flatten)]
-        terms: FundTerms,
-    },
-    /// A tranche was opened.
-    TrancheOpened {
-        /// Its number.
-        number: u32,
-        /// Its size.
-        size: Money,
-        /// Its subscription date.
-        subscription_date: NaiveDate,
-    },
-    /// An LP subscribed in a tranche.
-    LpSubscribed {
-        /// The tranche.
-        tranche: u32,
-        /// The LP.
-        lp: LpId,
-        /// Its name.
-        lp_name: String,
-        /// Its kind.
-        lp_kind: capital::LpKind,
-        /// The amount subscribed.
-        amount: Money,
-    },
-    /// Capital was called, allocated to the LPs' subscriptions.
-    CapitalCalled {
-        /// The call.
-        call_id: CallId,
-        /// The tranches called.
-        tranches: Vec<u32>,
-        /// The amount called: the sum of the allocations.
-        amount: Money,
-        /// The date of the call.
-        called_on: NaiveDate,
-        /// The date payment is due.
-        due_on: NaiveDate,
-        /// Each LP's share, per tranche.
-        allocations: Vec<capital::CallAllocation>,
-    },
-    /// The manager instructed a money movement; nothing has moved yet.
-    MovementInstructed {
-        /// The movement.
-        movement_id: MovementId,
-        /// What it pays.
-        kind: custody::MovementKind,
-        /// How much.
-        amount: Money,
-        /// Its value date.
-        value_date: NaiveDate,
-    },
-    /// The custodian confirmed the movement: the money moved.
-    MovementConfirmed {
-        /// The movement.
-        movement_id: MovementId,
-        /// When the money moved.
-        executed_on: NaiveDate,
-    },
-}
-
-impl DomainEvent for FundEvent {
-    fn event_type(&self) -> &'static str {
-        match self {
-            FundEvent::FundEstablished { .. } => "FundEstablished",
-            FundEvent::TrancheOpened { .. } => "TrancheOpened",
-            FundEvent::LpSubscribed { .. } => "LpSubscribed",
-            FundEvent::CapitalCalled { .. } => "CapitalCalled",
-            FundEvent::MovementInstructed { .. } => "MovementInstructed",
-            FundEvent::MovementConfirmed { .. } => "MovementConfirmed",
-        }
-    }
-
-    fn effective_date(&self) -> Option<NaiveDate> {
-        match self {
-            FundEvent::FundEstablished { terms, .. } => Some(terms.establishment_date),
-            FundEvent::TrancheOpened {
-                subscription_date, ..
-            } => Some(*subscription_date),
-            FundEvent::LpSubscribed { .. } => None,
-            FundEvent::CapitalCalled { called_on, .. } => Some(*called_on),
-            FundEvent::MovementInstructed { value_date, .. } => Some(*value_date),
-            FundEvent::MovementConfirmed { executed_on, .. } => Some(*executed_on),
-        }
-    }
+    /// The management company (基金管理机构).
+    #[serde(default)]
+    pub manager: String,
+    /// The custodian bank (托管银行, Art. 18).
+    #[serde(default)]
+    pub custodian: String,
+    /// The city the fund serves (e.g. 昆山).
+    #[serde(default)]
+    pub city: String,
+    /// The policy parameters, SPEC defaults where not given.
+    #[serde(default)]
+    pub policy: policy::FundPolicy,
 }
 
 impl Aggregate for Fund {
@@ -239,25 +124,7 @@ impl Aggregate for Fund {
 
     fn decide(&self, command: &FundCommand) -> Result<Vec<FundEvent>, FundError> {
         match command {
-            FundCommand::Establish { fund_id, terms } => {
-                if self.terms.is_some() {
-                    return Err(FundError::AlreadyEstablished);
-                }
-                let name = terms.name.trim();
-                if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-                    return Err(FundError::InvalidName);
-                }
-                if !terms.total_size.is_positive() {
-                    return Err(FundError::NonPositiveSize);
-                }
-                Ok(vec![FundEvent::FundEstablished {
-                    fund_id: *fund_id,
-                    terms: FundTerms {
-                        name: name.to_owned(),
-                        ..terms.clone()
-                    },
-                }])
-            }
+            FundCommand::Establish { fund_id, terms } => establish(self, *fund_id, terms),
             FundCommand::OpenTranche {
                 number,
                 size,
@@ -286,6 +153,30 @@ impl Aggregate for Fund {
                 movement_id,
                 executed_on,
             } => custody::confirm(self, *movement_id, *executed_on),
+            FundCommand::ExtendTerm {
+                months,
+                resolution_ref,
+                resolved_on,
+                government_approval_ref,
+            } => lifecycle::extend(
+                self,
+                *months,
+                resolution_ref,
+                *resolved_on,
+                government_approval_ref.as_deref(),
+            ),
+            FundCommand::CloseFund { closed_on, today } => {
+                lifecycle::close(self, *closed_on, *today)
+            }
+            FundCommand::RecordPhaseChanges { today } => {
+                lifecycle::record_phase_changes(self, *today)
+            }
+            FundCommand::AssessFee { year, today } => fee::assess_year(self, *year, *today),
+            FundCommand::DeclareDistribution {
+                distribution_id,
+                amount,
+                declared_on,
+            } => distribution::declare(self, *distribution_id, *amount, *declared_on),
         }
     }
 
@@ -295,7 +186,55 @@ impl Aggregate for Fund {
             other => {
                 capital::evolve(self, other);
                 custody::evolve(&mut self.custody, other);
+                lifecycle::evolve(&mut self.lifecycle, other);
+                fee::evolve(&mut self.fees, other);
+                if let FundEvent::DistributionDeclared {
+                    distribution_id, ..
+                } = other
+                {
+                    self.distributions.insert(*distribution_id);
+                }
             }
         }
     }
+}
+
+/// A name such as the fund's, its manager's or an LP's: 1 to [`MAX_NAME_CHARS`] characters
+/// after trimming.
+pub(crate) fn valid_name(name: &str) -> Option<&str> {
+    let name = name.trim();
+    (!name.is_empty() && name.chars().count() <= MAX_NAME_CHARS).then_some(name)
+}
+
+fn establish(fund: &Fund, fund_id: FundId, terms: &FundTerms) -> Result<Vec<FundEvent>, FundError> {
+    if fund.terms.is_some() {
+        return Err(FundError::AlreadyEstablished);
+    }
+    let name = valid_name(&terms.name).ok_or(FundError::InvalidName)?;
+    let field = |value: &str, which: &'static str| {
+        valid_name(value)
+            .map(str::to_owned)
+            .ok_or(FundError::MissingTerm(which))
+    };
+    let manager = field(&terms.manager, "manager")?;
+    let custodian = field(&terms.custodian, "custodian")?;
+    let city = field(&terms.city, "city")?;
+    if !terms.total_size.is_positive() {
+        return Err(FundError::NonPositiveSize);
+    }
+    terms.policy.validate().map_err(FundError::Policy)?;
+    let terms = FundTerms {
+        name: name.to_owned(),
+        manager,
+        custodian,
+        city,
+        ..terms.clone()
+    };
+    // The phase dates must be computable for the whole term.
+    phases::schedule(&lifecycle::phase_terms(
+        &terms,
+        &lifecycle::Lifecycle::default(),
+    ))
+    .map_err(FundError::Phase)?;
+    Ok(vec![FundEvent::FundEstablished { fund_id, terms }])
 }

@@ -17,8 +17,11 @@ pub struct FundPolicy {
     pub investment_months: u32,
     /// Exit period in months (Art. 5: 5 years).
     pub exit_months: u32,
-    /// Management fee per year (Art. 7: 1%), accrued actual/365.
+    /// Management fee per year (Art. 7: 1%), accrued daily.
     pub fee_rate: Decimal,
+    /// The day count of the fee: each day accrues `fee_rate / fee_day_count_basis` of the
+    /// base (default 365: actual/365 fixed).
+    pub fee_day_count_basis: u32,
     /// The investment committee (Art. 14).
     pub committee: CommitteePolicy,
     /// Investment limits (Art. 10, 12).
@@ -98,6 +101,7 @@ impl Default for FundPolicy {
             investment_months: 36,
             exit_months: 60,
             fee_rate: pct(1),
+            fee_day_count_basis: 365,
             committee: CommitteePolicy::default(),
             investment: InvestmentPolicy::default(),
             eligibility: EligibilityPolicy::default(),
@@ -157,6 +161,9 @@ pub enum PolicyError {
     /// A period of zero months.
     #[error("the investment and exit periods must be at least one month")]
     EmptyPeriod,
+    /// A day-count basis of zero.
+    #[error("the fee day-count basis must be greater than zero")]
+    ZeroDayCountBasis,
     /// A rate or share outside 0..=1.
     #[error("{0} must be between 0 and 1")]
     ShareOutOfRange(&'static str),
@@ -169,6 +176,7 @@ impl crate::Rejection for PolicyError {
     fn code(&self) -> &'static str {
         match self {
             PolicyError::EmptyPeriod => "invalid_fund_period",
+            PolicyError::ZeroDayCountBasis => "invalid_day_count_basis",
             PolicyError::ShareOutOfRange(_) => "share_out_of_range",
             PolicyError::ImpossibleQuorum => "impossible_quorum",
         }
@@ -180,6 +188,9 @@ impl FundPolicy {
     pub fn validate(&self) -> Result<(), PolicyError> {
         if self.investment_months == 0 || self.exit_months == 0 {
             return Err(PolicyError::EmptyPeriod);
+        }
+        if self.fee_day_count_basis == 0 {
+            return Err(PolicyError::ZeroDayCountBasis);
         }
         let shares = [
             ("fee_rate", self.fee_rate),

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::aggregate::given;
-use crate::Rejection;
+use crate::{DomainEvent, Rejection};
 use uuid::Uuid;
 
 fn terms(name: &str, size: Money) -> FundTerms {
@@ -11,6 +11,10 @@ fn terms(name: &str, size: Money) -> FundTerms {
         kind: FundKind::Angel,
         total_size: size,
         establishment_date: NaiveDate::from_ymd_opt(2021, 9, 1).unwrap(),
+        manager: "昆山创业投资管理有限公司".to_owned(),
+        custodian: "中国工商银行昆山分行".to_owned(),
+        city: "昆山".to_owned(),
+        policy: crate::fund::policy::FundPolicy::default(),
     }
 }
 

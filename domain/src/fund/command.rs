@@ -1,0 +1,109 @@
+//! The commands a fund accepts.
+
+use super::{capital, custody, FundTerms};
+use crate::{CallId, DistributionId, FundId, LpId, Money, MovementId};
+use chrono::NaiveDate;
+
+/// Commands on a fund.
+#[derive(Debug, Clone)]
+pub enum FundCommand {
+    /// Establish the fund.
+    Establish {
+        /// The new fund's id.
+        fund_id: FundId,
+        /// Its terms.
+        terms: FundTerms,
+    },
+    /// Open the next tranche (各期).
+    OpenTranche {
+        /// Its number: the next one.
+        number: u32,
+        /// Its size.
+        size: Money,
+        /// Its subscription date.
+        subscription_date: NaiveDate,
+    },
+    /// An LP subscribes (认缴) in a tranche.
+    Subscribe {
+        /// The tranche.
+        tranche: u32,
+        /// The LP.
+        lp: LpId,
+        /// Who the LP is (the same for every subscription of one LP).
+        identity: capital::Lp,
+        /// The amount subscribed.
+        amount: Money,
+    },
+    /// Call capital from the subscriptions of some tranches.
+    CallCapital {
+        /// The new call's id.
+        call_id: CallId,
+        /// The tranches called.
+        tranches: Vec<u32>,
+        /// The amount called.
+        amount: Money,
+        /// The date of the call.
+        called_on: NaiveDate,
+        /// The date payment is due.
+        due_on: NaiveDate,
+    },
+    /// The manager instructs a money movement (maker).
+    InstructMovement {
+        /// The new movement's id.
+        movement_id: MovementId,
+        /// What it pays.
+        kind: custody::MovementKind,
+        /// How much.
+        amount: Money,
+        /// Its value date.
+        value_date: NaiveDate,
+    },
+    /// The custodian confirms a movement was executed (checker).
+    ConfirmMovement {
+        /// The movement.
+        movement_id: MovementId,
+        /// When the money moved.
+        executed_on: NaiveDate,
+    },
+    /// Extend the term after a partners' meeting resolution (Art. 5).
+    ExtendTerm {
+        /// Length of the extension in months.
+        months: u32,
+        /// The partners' meeting resolution (合伙人大会决议) reference.
+        resolution_ref: String,
+        /// The day the resolution was passed.
+        resolved_on: NaiveDate,
+        /// The government approval reference; required for a guidance fund (210号 Art. 17).
+        government_approval_ref: Option<String>,
+    },
+    /// Record that liquidation is complete and the fund is closed.
+    CloseFund {
+        /// The day the fund closed.
+        closed_on: NaiveDate,
+        /// Today, from the caller's clock: a fund cannot be closed in the future.
+        today: NaiveDate,
+    },
+    /// Record every phase change due on or before `today` not yet recorded (the scheduler's
+    /// command; recording twice records nothing more).
+    RecordPhaseChanges {
+        /// Today, from the caller's clock.
+        today: NaiveDate,
+    },
+    /// Assess the management fee of a calendar year (Art. 7); once assessed, asking again
+    /// records nothing more.
+    AssessFee {
+        /// The fee year.
+        year: i32,
+        /// Today, from the caller's clock: a period is assessed after it ends.
+        today: NaiveDate,
+    },
+    /// Declare a distribution to the LPs, pro rata to their paid-in capital.
+    DeclareDistribution {
+        /// The new distribution's id.
+        distribution_id: DistributionId,
+        /// The amount distributed.
+        amount: Money,
+        /// The declaration date.
+        declared_on: NaiveDate,
+    },
+}

@@ -1,0 +1,159 @@
+//! The events of a fund: what happened, as stored forever.
+
+use super::{capital, custody, distribution, FundTerms};
+use crate::fees::FeeAssessment;
+use crate::fund::phases::Phase;
+use crate::{CallId, DistributionId, DomainEvent, FundId, LpId, Money, MovementId};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Events of a fund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+pub enum FundEvent {
+    /// The fund was established.
+    FundEstablished {
+        /// The fund.
+        fund_id: FundId,
+        /// Its terms.
+        #[serde(flatten)]
+        terms: FundTerms,
+    },
+    /// A tranche was opened.
+    TrancheOpened {
+        /// Its number.
+        number: u32,
+        /// Its size.
+        size: Money,
+        /// Its subscription date.
+        subscription_date: NaiveDate,
+    },
+    /// An LP subscribed in a tranche.
+    LpSubscribed {
+        /// The tranche.
+        tranche: u32,
+        /// The LP.
+        lp: LpId,
+        /// Its name.
+        lp_name: String,
+        /// Its kind.
+        lp_kind: capital::LpKind,
+        /// The amount subscribed.
+        amount: Money,
+    },
+    /// Capital was called, allocated to the LPs' subscriptions.
+    CapitalCalled {
+        /// The call.
+        call_id: CallId,
+        /// The tranches called.
+        tranches: Vec<u32>,
+        /// The amount called: the sum of the allocations.
+        amount: Money,
+        /// The date of the call.
+        called_on: NaiveDate,
+        /// The date payment is due.
+        due_on: NaiveDate,
+        /// Each LP's share, per tranche.
+        allocations: Vec<capital::CallAllocation>,
+    },
+    /// The manager instructed a money movement; nothing has moved yet.
+    MovementInstructed {
+        /// The movement.
+        movement_id: MovementId,
+        /// What it pays.
+        kind: custody::MovementKind,
+        /// How much.
+        amount: Money,
+        /// Its value date.
+        value_date: NaiveDate,
+    },
+    /// The custodian confirmed the movement: the money moved.
+    MovementConfirmed {
+        /// The movement.
+        movement_id: MovementId,
+        /// When the money moved.
+        executed_on: NaiveDate,
+    },
+    /// The term was extended by a partners' meeting resolution.
+    TermExtended {
+        /// Length in months.
+        months: u32,
+        /// The resolution's reference.
+        resolution_ref: String,
+        /// The day it was passed.
+        resolved_on: NaiveDate,
+        /// The government approval reference (guidance funds).
+        government_approval_ref: Option<String>,
+        /// First day of the extension.
+        from: NaiveDate,
+        /// Last day of the extension.
+        to: NaiveDate,
+    },
+    /// Liquidation is complete: the fund is closed.
+    FundClosed {
+        /// The day it closed.
+        closed_on: NaiveDate,
+    },
+    /// The fund entered a phase (recorded by the scheduler on or after its date).
+    PhaseChanged {
+        /// The phase entered.
+        phase: Phase,
+        /// Its first day.
+        on: NaiveDate,
+    },
+    /// The management fee of a fee year was assessed.
+    FeeAssessed {
+        /// The fee year.
+        year: i32,
+        /// The assessment with its segments.
+        #[serde(flatten)]
+        assessment: FeeAssessment,
+    },
+    /// A distribution was declared and allocated pro rata to paid-in capital.
+    DistributionDeclared {
+        /// The distribution.
+        distribution_id: DistributionId,
+        /// The amount: the sum of the allocations.
+        amount: Money,
+        /// The declaration date.
+        declared_on: NaiveDate,
+        /// Each LP's share.
+        allocations: Vec<distribution::DistributionAllocation>,
+    },
+}
+
+impl DomainEvent for FundEvent {
+    fn event_type(&self) -> &'static str {
+        match self {
+            FundEvent::FundEstablished { .. } => "FundEstablished",
+            FundEvent::TrancheOpened { .. } => "TrancheOpened",
+            FundEvent::LpSubscribed { .. } => "LpSubscribed",
+            FundEvent::CapitalCalled { .. } => "CapitalCalled",
+            FundEvent::MovementInstructed { .. } => "MovementInstructed",
+            FundEvent::MovementConfirmed { .. } => "MovementConfirmed",
+            FundEvent::TermExtended { .. } => "TermExtended",
+            FundEvent::FundClosed { .. } => "FundClosed",
+            FundEvent::PhaseChanged { .. } => "PhaseChanged",
+            FundEvent::FeeAssessed { .. } => "FeeAssessed",
+            FundEvent::DistributionDeclared { .. } => "DistributionDeclared",
+        }
+    }
+
+    fn effective_date(&self) -> Option<NaiveDate> {
+        match self {
+            FundEvent::FundEstablished { terms, .. } => Some(terms.establishment_date),
+            FundEvent::TrancheOpened {
+                subscription_date, ..
+            } => Some(*subscription_date),
+            FundEvent::LpSubscribed { .. } => None,
+            FundEvent::CapitalCalled { called_on, .. } => Some(*called_on),
+            FundEvent::MovementInstructed { value_date, .. } => Some(*value_date),
+            FundEvent::MovementConfirmed { executed_on, .. } => Some(*executed_on),
+            FundEvent::TermExtended { resolved_on, .. } => Some(*resolved_on),
+            FundEvent::FundClosed { closed_on } => Some(*closed_on),
+            FundEvent::PhaseChanged { on, .. } => Some(*on),
+            FundEvent::FeeAssessed { assessment, .. } => Some(assessment.period_to),
+            FundEvent::DistributionDeclared { declared_on, .. } => Some(*declared_on),
+        }
+    }
+}
