@@ -46,7 +46,7 @@ async fn totals_accounts_and_arrears_follow_calls_and_confirmed_payments() {
                 manager: "昆山创业投资管理有限公司".to_owned(),
                 custodian: "中国工商银行昆山分行".to_owned(),
                 city: "昆山".to_owned(),
-                policy: domain::fund::policy::FundPolicy::default(),
+                policy: Box::default(),
             },
         },
         FundCommand::OpenTranche {

@@ -29,7 +29,7 @@ async fn establish(repo: &Repository<Fund>, name: &str, kind: FundKind, size: i6
                 manager: "昆山创业投资管理有限公司".to_owned(),
                 custodian: "中国工商银行昆山分行".to_owned(),
                 city: "昆山".to_owned(),
-                policy: domain::fund::policy::FundPolicy::default(),
+                policy: Box::default(),
             },
         },
         &CommandContext::new(Metadata::new("admin", "admin")),

@@ -86,7 +86,7 @@ pub async fn establish_fund(
             manager: request.manager,
             custodian: request.custodian,
             city: request.city,
-            policy: request.policy.unwrap_or_default(),
+            policy: Box::new(request.policy.unwrap_or_default()),
         },
     };
     let request = CommandRequest {

@@ -28,7 +28,7 @@ fn called() -> Vec<FundEvent> {
                 manager: "昆山创业投资管理有限公司".to_owned(),
                 custodian: "中国工商银行昆山分行".to_owned(),
                 city: "昆山".to_owned(),
-                policy: crate::fund::policy::FundPolicy::default(),
+                policy: Box::default(),
             },
         },
         FundEvent::TrancheOpened {

@@ -113,7 +113,7 @@ pub struct FundTerms {
     pub city: String,
     /// The policy parameters, SPEC defaults where not given.
     #[serde(default)]
-    pub policy: policy::FundPolicy,
+    pub policy: Box<policy::FundPolicy>,
 }
 
 impl Aggregate for Fund {
