@@ -20,6 +20,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod dto;
 pub mod error;
 pub mod extract;

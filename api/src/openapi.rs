@@ -3,7 +3,7 @@
 
 use crate::dto;
 use crate::error::Problem;
-use crate::routes::{capital, funds, ops};
+use crate::routes::{capital, funds, lifecycle, ops};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -26,6 +26,10 @@ use utoipa::{Modify, OpenApi};
         capital::call_capital,
         capital::instruct_movement,
         capital::confirm_movement,
+        lifecycle::extend_term,
+        lifecycle::close_fund,
+        lifecycle::assess_fee,
+        lifecycle::declare_distribution,
         ops::healthz,
         ops::readyz,
         ops::metrics,
@@ -43,6 +47,9 @@ use utoipa::{Modify, OpenApi};
         (name = "funds", description = "Funds (基金): establishment and the funds read model."),
         (name = "capital", description = "Tranches (各期), LP subscriptions (认缴) and capital calls, by the fund's manager."),
         (name = "custody", description = "Money movements at the custodian bank (托管银行): instructed by the manager, confirmed by the custodian."),
+        (name = "lifecycle", description = "The fund's term: extensions approved by the partners' meeting (and the government for guidance funds), closing."),
+        (name = "fees", description = "Management fees (管理费, Art. 7): assessments per fee year with their segments."),
+        (name = "distributions", description = "Distributions (分配) to the LPs pro rata to paid-in capital."),
         (name = "operations", description = "Health, readiness, metrics and this document."),
     )
 )]

@@ -1,5 +1,7 @@
 //! [`AppState`]: what every handler shares, and the tunables of the HTTP layer.
 
+use crate::clock::{self, Clock};
+use chrono::NaiveDate;
 use domain::fund::Fund;
 use eventstore::{EventStore, Metrics, PgPool, Repository};
 use std::sync::Arc;
@@ -46,6 +48,8 @@ pub struct AppState {
     pub config: ApiConfig,
     /// When the process started (`/metrics`).
     pub started_at: SystemTime,
+    /// Today's date for the fund rules (China Standard Time); tests pin it.
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -60,7 +64,13 @@ impl AppState {
             nats,
             config: ApiConfig::default(),
             started_at: SystemTime::now(),
+            clock: clock::system(),
         }
+    }
+
+    /// Today, by the state's clock.
+    pub fn today(&self) -> NaiveDate {
+        (self.clock)()
     }
 
     /// The same state with other limits.

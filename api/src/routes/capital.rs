@@ -9,7 +9,7 @@
 //! and `If-Match` work as for `POST /funds`; a replay reads the first request's events back,
 //! so it answers the same ids and allocations.
 
-use super::command::{self, CommandRequest, Executed};
+use super::command::{self, run, written};
 use crate::auth::{AsCustodian, AsManager, FundActor};
 use crate::dto::{
     Allocation, Amount, CallCapitalRequest, CapitalCallResult, ConfirmMovementRequest,
@@ -80,31 +80,6 @@ pub struct CommandHeaderParams(
     /// The stream version the fund is expected at.
     Option<i64>,
 );
-
-/// Runs a command of the fund in the path.
-async fn run<C>(
-    state: &AppState,
-    actor: &FundActor<C>,
-    headers: &CommandHeaders,
-    (method, uri, bytes): (&Method, &Uri, &[u8]),
-    command: FundCommand,
-) -> Result<Executed, ApiError> {
-    let request = CommandRequest {
-        auth: &actor.auth,
-        headers,
-        method,
-        uri,
-        body: bytes,
-    };
-    command::execute(state, &request, actor.fund, &command).await
-}
-
-fn written<T>(events: &[FundEvent], pick: impl Fn(&FundEvent) -> Option<T>) -> Result<T, ApiError> {
-    events
-        .iter()
-        .find_map(pick)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("the command's event was not found")))
-}
 
 /// Open the next tranche (manager of the fund).
 #[utoipa::path(
@@ -284,7 +259,7 @@ pub async fn instruct_movement(
     let r = &body.value;
     let command = FundCommand::InstructMovement {
         movement_id: MovementId(r.movement_id.unwrap_or_else(Uuid::now_v7)),
-        kind: r.movement_kind(),
+        kind: r.movement_kind().map_err(ApiError::InvalidRequest)?,
         amount: r.amount.0,
         value_date: r.value_date,
     };

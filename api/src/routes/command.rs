@@ -2,7 +2,7 @@
 //! `Idempotency-Key` scoped by token with the request's hash, `If-Match`, then load → decide
 //! → append through the fund repository; and the `201` answer.
 
-use crate::auth::Authenticated;
+use crate::auth::{Authenticated, FundActor};
 use crate::dto::FundCommandResult;
 use crate::error::ApiError;
 use crate::extract::{AppJson, CommandHeaders};
@@ -75,9 +75,22 @@ pub async fn execute(
         .funds
         .execute(&fund_id.stream_id(), command, &ctx)
         .await?;
-    let result = outcome.result.ok_or_else(|| {
-        ApiError::internal(anyhow::anyhow!("a command on {fund_id} appended nothing"))
-    })?;
+    let Some(result) = outcome.result else {
+        // Nothing new to record (e.g. a fee year assessed before): the stream as it stands.
+        return Ok(Executed {
+            result: FundCommandResult {
+                fund_id: fund_id.0,
+                stream_version: outcome.stream_version,
+                global_position: state
+                    .store
+                    .head_position()
+                    .await
+                    .map_err(ApiError::internal)?,
+            },
+            events: Vec::new(),
+            replayed: false,
+        });
+    };
     // A replay answers the first request, whose fund id may have been generated.
     let (stream_id, stream_version) = result.stream_versions.first().cloned().ok_or_else(|| {
         ApiError::internal(anyhow::anyhow!("stored result without stream versions"))
@@ -136,4 +149,33 @@ pub fn created<T: Serialize>(
             .insert(IDEMPOTENCY_REPLAYED, HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// Runs a command on the fund in the path on behalf of the actor.
+pub async fn run<C>(
+    state: &AppState,
+    actor: &FundActor<C>,
+    headers: &CommandHeaders,
+    (method, uri, bytes): (&Method, &Uri, &[u8]),
+    command: FundCommand,
+) -> Result<Executed, ApiError> {
+    let request = CommandRequest {
+        auth: &actor.auth,
+        headers,
+        method,
+        uri,
+        body: bytes,
+    };
+    execute(state, &request, actor.fund, &command).await
+}
+
+/// The first event `pick` finds among a command's events.
+pub fn written<T>(
+    events: &[FundEvent],
+    pick: impl Fn(&FundEvent) -> Option<T>,
+) -> Result<T, ApiError> {
+    events
+        .iter()
+        .find_map(pick)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("the command's event was not found")))
 }

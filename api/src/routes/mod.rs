@@ -4,6 +4,7 @@
 pub mod capital;
 mod command;
 pub mod funds;
+pub mod lifecycle;
 pub mod ops;
 
 use crate::error::ApiError;
@@ -86,6 +87,26 @@ pub fn table() -> Vec<Route> {
             Verb::Post,
             "/funds/{fund_id}/movements/{movement_id}/confirmation",
             capital::confirm_movement,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/extensions",
+            lifecycle::extend_term,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/closing",
+            lifecycle::close_fund,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/fee-assessments",
+            lifecycle::assess_fee,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/distributions",
+            lifecycle::declare_distribution,
         ),
         route(Verb::Get, "/healthz", ops::healthz),
         route(Verb::Get, "/readyz", ops::readyz),

@@ -7,7 +7,7 @@ use domain::fund::capital::{CallAllocation, LpKind};
 use domain::fund::custody::MovementKind;
 use domain::fund::policy::FundPolicy;
 use domain::fund::FundKind;
-use domain::{CallId, LpId, Money};
+use domain::{CallId, DistributionId, LpId, Money};
 use projections::funds::FundView;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::borrow::Cow;
@@ -15,6 +15,9 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+
+mod lifecycle;
+pub use lifecycle::*;
 
 /// The wire format of an amount of money (documented in the OpenAPI schema `Money`).
 pub const MONEY_PATTERN: &str = r"^-?\d{1,13}(\.\d{1,2})?$";
@@ -226,8 +229,13 @@ pub struct CallCapitalRequest {
 #[serde(rename_all = "snake_case")]
 #[schema(as = MovementKind)]
 pub enum MovementKindDto {
-    /// An LP pays (part of) its allocation of a call.
+    /// An LP pays (part of) its allocation of a call (needs `call_id` and `lp_id`).
     LpPayment,
+    /// The fund pays (part of) an assessed management fee (needs `fee_year`).
+    FeePayment,
+    /// The fund pays (part of) an LP's share of a distribution (needs `distribution_id` and
+    /// `lp_id`).
+    Distribution,
 }
 
 /// `POST /funds/{fund_id}/movements`: the manager instructs a movement (maker).
@@ -237,12 +245,21 @@ pub struct InstructMovementRequest {
     /// The movement's id; a new UUIDv7 when absent.
     #[serde(default)]
     pub movement_id: Option<Uuid>,
-    /// What it pays: `lp_payment`.
+    /// What it pays.
     pub kind: MovementKindDto,
-    /// The call paid.
-    pub call_id: Uuid,
-    /// The LP paying.
-    pub lp_id: Uuid,
+    /// The call paid (`lp_payment`).
+    #[serde(default)]
+    pub call_id: Option<Uuid>,
+    /// The LP paying (`lp_payment`) or paid (`distribution`).
+    #[serde(default)]
+    pub lp_id: Option<Uuid>,
+    /// The fee year paid (`fee_payment`).
+    #[serde(default)]
+    #[schema(example = 2023)]
+    pub fee_year: Option<i32>,
+    /// The distribution paid (`distribution`).
+    #[serde(default)]
+    pub distribution_id: Option<Uuid>,
     /// How much: at most the LP's allocation less what is already instructed.
     pub amount: Amount,
     /// Its value date.
@@ -251,13 +268,48 @@ pub struct InstructMovementRequest {
 }
 
 impl InstructMovementRequest {
-    /// The domain's movement kind.
-    pub fn movement_kind(&self) -> MovementKind {
-        match self.kind {
+    /// The domain's movement kind; `Err` names what the kind needs and lacks, or what it
+    /// does not take.
+    pub fn movement_kind(&self) -> Result<MovementKind, String> {
+        let need = |field: Option<Uuid>, name: &str| {
+            field.ok_or_else(|| format!("a {} movement needs {name}", self.kind_name()))
+        };
+        let given = [
+            ("call_id", self.call_id.is_some()),
+            ("lp_id", self.lp_id.is_some()),
+            ("fee_year", self.fee_year.is_some()),
+            ("distribution_id", self.distribution_id.is_some()),
+        ];
+        let takes: &[&str] = match self.kind {
+            MovementKindDto::LpPayment => &["call_id", "lp_id"],
+            MovementKindDto::FeePayment => &["fee_year"],
+            MovementKindDto::Distribution => &["distribution_id", "lp_id"],
+        };
+        if let Some((name, _)) = given.iter().find(|(n, g)| *g && !takes.contains(n)) {
+            return Err(format!("a {} movement takes no {name}", self.kind_name()));
+        }
+        Ok(match self.kind {
             MovementKindDto::LpPayment => MovementKind::LpPayment {
-                call_id: CallId(self.call_id),
-                lp: LpId(self.lp_id),
+                call_id: CallId(need(self.call_id, "call_id")?),
+                lp: LpId(need(self.lp_id, "lp_id")?),
             },
+            MovementKindDto::FeePayment => MovementKind::FeePayment {
+                year: self
+                    .fee_year
+                    .ok_or_else(|| "a fee_payment movement needs fee_year".to_owned())?,
+            },
+            MovementKindDto::Distribution => MovementKind::Distribution {
+                distribution_id: DistributionId(need(self.distribution_id, "distribution_id")?),
+                lp: LpId(need(self.lp_id, "lp_id")?),
+            },
+        })
+    }
+
+    fn kind_name(&self) -> &'static str {
+        match self.kind {
+            MovementKindDto::LpPayment => "lp_payment",
+            MovementKindDto::FeePayment => "fee_payment",
+            MovementKindDto::Distribution => "distribution",
         }
     }
 }
