@@ -15,35 +15,19 @@ use domain::FundId;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-/// Posts a command to `/funds/{fund}{suffix}` and asserts `201`.
 async fn ok(app: &TestApp, token: &str, fund: Uuid, suffix: &str, body: Value) -> TestResponse {
-    let r = post(app, token, fund, suffix, body).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{suffix}: {}", r.text);
-    assert_eq!(r.json["fund_id"], json!(fund));
-    assert!(r.json["stream_version"].as_i64().unwrap() > 1);
-    assert!(r.json["global_position"].as_i64().unwrap() >= 1);
-    r
+    app.ok(token, fund, suffix, body).await
 }
 
-async fn post(app: &TestApp, token: &str, fund: Uuid, suffix: &str, body: Value) -> TestResponse {
-    app.post_json(&format!("/funds/{fund}{suffix}"), token, &body, &[])
-        .await
-}
-
-/// Asserts that the command is refused with `status` and `code` and writes nothing.
 async fn refused(
     app: &TestApp,
     token: &str,
     fund: Uuid,
     suffix: &str,
     body: Value,
-    (status, code): (u16, &str),
+    expected: (u16, &str),
 ) -> TestResponse {
-    let before = app.event_count().await;
-    let r = post(app, token, fund, suffix, body).await;
-    r.assert_problem(status, code);
-    assert_eq!(app.event_count().await, before, "{code} wrote events");
-    r
+    app.refused(token, fund, suffix, body, expected).await
 }
 
 fn subscription(tranche: u32, name: &str, amount: &str) -> Value {

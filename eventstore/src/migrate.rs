@@ -18,6 +18,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0002_projections_and_tokens",
         include_str!("../../migrations/0002_projections_and_tokens.sql"),
     ),
+    (
+        3,
+        "0003_projection_schema_hash",
+        include_str!("../../migrations/0003_projection_schema_hash.sql"),
+    ),
 ];
 
 const LOCK_KEY: i64 = 0x0066_756e_646d_6967; // "fundmig"

@@ -1,15 +1,18 @@
 //! Read models and the projection runner.
 //!
-//! A [`Projection`] owns its tables (created by [`Projection::schema`], dropped on rebuild)
+//! A [`Projection`] owns its tables (created by [`Projection::SCHEMA`], dropped on rebuild)
 //! and applies events to them. The [`runner`] feeds it: catch-up from the PostgreSQL feed,
 //! then live from NATS JetStream, with duplicates skipped and gaps filled from the log, and
 //! every batch applied together with its progress in one transaction (effectively once).
+//! The sha256 of its SCHEMA is kept with its checkpoint: when the SCHEMA changes,
+//! [`runner::setup`] recreates the tables and the next catch-up replays the log into them.
 //!
 //! # Layout
 //! - [`runner`]: the runner, rebuild, read-your-writes waiting.
 //! - [`nats`]: the JetStream stream the relay writes and the runner reads.
 //! - [`funds`]: the funds read model (`GET /funds`, `GET /funds/{id}`).
-//! - [`capital`]: each fund's capital: totals, LP accounts, calls per LP, movements.
+//! - [`capital`]: each fund's capital: totals, LP accounts, calls, movements, fee
+//!   assessments and distributions.
 
 pub mod capital;
 pub mod funds;
@@ -49,7 +52,9 @@ pub trait Projection: Send + Sync + 'static {
     const NAME: &'static str;
     /// The stream types it reads; events of other types only move its checkpoint.
     const STREAM_TYPES: &'static [&'static str];
-    /// SQL creating its tables if absent.
+    /// SQL creating its tables if absent. Changing it rebuilds the projection: at setup the
+    /// runner compares its sha256 with the one stored and, if they differ, drops the tables
+    /// ([`Projection::DROP`]), recreates them and replays the log.
     const SCHEMA: &'static str;
     /// SQL dropping its tables (rebuild).
     const DROP: &'static str;

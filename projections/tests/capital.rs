@@ -1,6 +1,10 @@
-//! The capital read model, fed by a real fund history through the repository.
+//! The capital read model, fed by a real fund history through the repository; a rebuild
+//! from the log gives the same rows.
 
-use chrono::NaiveDate;
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
+mod support;
+
 use domain::fund::capital::{Lp, LpKind};
 use domain::fund::custody::MovementKind;
 use domain::fund::{Fund, FundCommand, FundKind, FundTerms};
@@ -10,17 +14,8 @@ use eventstore::testkit::{test_db, wait_for_feed};
 use eventstore::{Metadata, Metrics, Repository};
 use projections::capital::{self, CapitalProjection};
 use projections::runner::{catch_up, rebuild, setup};
-use rust_decimal::Decimal;
-use std::str::FromStr;
+use support::{d, dec, steps, History};
 use uuid::Uuid;
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().expect("date")
-}
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).expect("decimal")
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn totals_accounts_and_arrears_follow_calls_and_confirmed_payments() {
@@ -134,4 +129,72 @@ async fn totals_accounts_and_arrears_follow_calls_and_confirmed_payments() {
         .await
         .expect("rebuild");
     check().await;
+}
+
+/// Every row of every capital table, in key order.
+async fn all_rows(h: &History) -> Vec<(String, Vec<serde_json::Value>)> {
+    let c = h.db.pool.get().await.unwrap();
+    let mut tables = Vec::new();
+    for (table, key) in [
+        ("rm_fund_capital", "fund_id"),
+        ("rm_lp_accounts", "fund_id, lp_id"),
+        ("rm_calls", "fund_id, call_id"),
+        ("rm_call_lps", "fund_id, call_id, lp_id"),
+        ("rm_movements", "fund_id, movement_id"),
+        ("rm_fee_assessments", "fund_id, year"),
+        ("rm_distributions", "fund_id, distribution_id"),
+        ("rm_distribution_lps", "fund_id, distribution_id, lp_id"),
+    ] {
+        let rows = c
+            .query(
+                &format!("SELECT to_jsonb(t) FROM {table} t ORDER BY {key}"),
+                &[],
+            )
+            .await
+            .unwrap();
+        tables.push((table.to_owned(), rows.iter().map(|r| r.get(0)).collect()));
+    }
+    tables
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rebuild_gives_the_same_rows_as_applying_step_by_step() {
+    let mut h = History::new().await;
+    let steps = steps(&h.ids);
+    let last = steps.last().unwrap().1.clone();
+    for (commands, _) in &steps {
+        h.run(commands).await;
+    }
+    assert_eq!(h.totals().await, last);
+    let before = all_rows(&h).await;
+    let counts: Vec<usize> = before.iter().map(|(_, rows)| rows.len()).collect();
+    // One fund, 3 LPs, 2 calls with 4 shares, 9 movements, 2 fee years, 1 distribution to
+    // 3 LPs.
+    assert_eq!(counts, [1, 3, 2, 4, 9, 2, 1, 3]);
+    let applied = rebuild(&CapitalProjection, &h.db.pool, &h.store, &h.metrics)
+        .await
+        .unwrap();
+    let events = h
+        .store
+        .load_stream(&h.ids.fund.stream_id(), 0)
+        .await
+        .unwrap();
+    assert_eq!(applied, events.len() as u64);
+    assert_eq!(all_rows(&h).await, before);
+    assert_eq!(h.totals().await, last);
+    // Dates and amounts as stored.
+    let fee = &before[5].1[1];
+    assert_eq!(fee["year"], 2023);
+    assert_eq!(fee["total"], 651232.88);
+    assert_eq!(fee["period_from"], "2023-01-01");
+    let on = d("2024-06-30");
+    let c = h.db.pool.get().await.unwrap();
+    let accounts = capital::lp_accounts(&**c, h.ids.fund.0, on).await.unwrap();
+    assert_eq!(
+        accounts
+            .iter()
+            .map(|a| a.paid)
+            .sum::<rust_decimal::Decimal>(),
+        dec("63000000")
+    );
 }

@@ -1,5 +1,6 @@
 //! The projection runner against the real PostgreSQL: duplicated, reordered and missing
-//! deliveries, catch-up, repair and rebuild.
+//! deliveries, catch-up, repair, rebuild, and the rebuild of a projection whose schema
+//! changed.
 
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
@@ -7,7 +8,7 @@ use eventstore::testkit::{test_db, wait_for_feed, TestDb};
 use eventstore::{
     EventStore, ExpectedVersion, Metadata, Metrics, NewEvent, RecordedEvent, StreamAppend,
 };
-use projections::runner::{apply_batch, catch_up, checkpoint, rebuild, repair, setup};
+use projections::runner::{apply_batch, catch_up, checkpoint, rebuild, repair, schema_hash, setup};
 use projections::{Projection, Write};
 use serde_json::json;
 use uuid::Uuid;
@@ -214,4 +215,159 @@ async fn repair_applies_what_was_never_delivered() {
     assert_eq!(checkpoint(&db.pool, Recorder::NAME).await.unwrap(), before);
     assert_each_stream_in_order_once(&applied(&db).await);
     assert_eq!(repair(&Recorder, &db.pool, &store).await.unwrap(), 0);
+}
+
+/// The recorder's next version: the same name, a changed schema (a new column).
+struct RecorderV2;
+
+impl Projection for RecorderV2 {
+    const NAME: &'static str = Recorder::NAME;
+    const STREAM_TYPES: &'static [&'static str] = Recorder::STREAM_TYPES;
+    const SCHEMA: &'static str = "CREATE TABLE IF NOT EXISTS rm_recorder (
+        stream_id text NOT NULL, version bigint NOT NULL, schema text NOT NULL DEFAULT 'v2',
+        seq bigint GENERATED ALWAYS AS IDENTITY, PRIMARY KEY (stream_id, version))";
+    const DROP: &'static str = Recorder::DROP;
+    const STATEMENTS: &'static [&'static str] = Recorder::STATEMENTS;
+
+    fn writes(&self, event: &RecordedEvent) -> anyhow::Result<Vec<Write>> {
+        Recorder.writes(event)
+    }
+}
+
+async fn stored_hash(db: &TestDb) -> Option<String> {
+    let c = db.pool.get().await.unwrap();
+    c.query_one(
+        "SELECT schema_hash FROM checkpoints WHERE name = $1",
+        &[&Recorder::NAME],
+    )
+    .await
+    .unwrap()
+    .get(0)
+}
+
+async fn set_stored_hash(db: &TestDb, hash: Option<&str>) {
+    let c = db.pool.get().await.unwrap();
+    c.execute(
+        "UPDATE checkpoints SET schema_hash = $2 WHERE name = $1",
+        &[&Recorder::NAME, &hash],
+    )
+    .await
+    .unwrap();
+}
+
+async fn applied_stream_rows(db: &TestDb) -> i64 {
+    let c = db.pool.get().await.unwrap();
+    c.query_one(
+        "SELECT count(*) FROM projection_streams WHERE projection = $1",
+        &[&Recorder::NAME],
+    )
+    .await
+    .unwrap()
+    .get(0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn setup_records_the_schema_hash_and_keeps_the_tables_while_it_matches() {
+    let db = test_db().await;
+    setup::<Recorder>(&db.pool).await.unwrap();
+    assert_eq!(stored_hash(&db).await, Some(schema_hash::<Recorder>()));
+    assert_eq!(schema_hash::<Recorder>().len(), 64);
+    assert_ne!(schema_hash::<Recorder>(), schema_hash::<RecorderV2>());
+    let (store, _) = history(&db).await;
+    let metrics = Metrics::new();
+    catch_up(&Recorder, &db.pool, &store, &metrics)
+        .await
+        .unwrap();
+    let at = checkpoint(&db.pool, Recorder::NAME).await.unwrap();
+    // A restart with the same schema keeps everything.
+    setup::<Recorder>(&db.pool).await.unwrap();
+    assert_each_stream_in_order_once(&applied(&db).await);
+    assert_eq!(checkpoint(&db.pool, Recorder::NAME).await.unwrap(), at);
+    assert_eq!(applied_stream_rows(&db).await, 3);
+    assert_eq!(
+        catch_up(&Recorder, &db.pool, &store, &metrics)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stale_schema_hash_rebuilds_the_projection_which_then_catches_up_again() {
+    let db = test_db().await;
+    setup::<Recorder>(&db.pool).await.unwrap();
+    let (store, _) = history(&db).await;
+    let metrics = Metrics::new();
+    catch_up(&Recorder, &db.pool, &store, &metrics)
+        .await
+        .unwrap();
+    assert_eq!(applied(&db).await.len(), 18);
+
+    set_stored_hash(&db, Some("stale")).await;
+    setup::<Recorder>(&db.pool).await.unwrap();
+    // Tables recreated empty, progress reset, hash recorded.
+    assert!(applied(&db).await.is_empty());
+    assert_eq!(
+        checkpoint(&db.pool, Recorder::NAME).await.unwrap(),
+        Default::default()
+    );
+    assert_eq!(applied_stream_rows(&db).await, 0);
+    assert_eq!(stored_hash(&db).await, Some(schema_hash::<Recorder>()));
+    assert_eq!(
+        catch_up(&Recorder, &db.pool, &store, &metrics)
+            .await
+            .unwrap(),
+        18
+    );
+    assert_each_stream_in_order_once(&applied(&db).await);
+
+    // Tables made before hashes were recorded (NULL) are rebuilt once too.
+    set_stored_hash(&db, None).await;
+    setup::<Recorder>(&db.pool).await.unwrap();
+    assert!(applied(&db).await.is_empty());
+    assert_eq!(
+        catch_up(&Recorder, &db.pool, &store, &metrics)
+            .await
+            .unwrap(),
+        18
+    );
+    assert_each_stream_in_order_once(&applied(&db).await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_changed_schema_takes_effect_on_an_existing_database() {
+    let db = test_db().await;
+    setup::<Recorder>(&db.pool).await.unwrap();
+    let (store, _) = history(&db).await;
+    let metrics = Metrics::new();
+    catch_up(&Recorder, &db.pool, &store, &metrics)
+        .await
+        .unwrap();
+    // The new version starts on the same database: its column exists and the log is
+    // replayed into it.
+    setup::<RecorderV2>(&db.pool).await.unwrap();
+    assert_eq!(stored_hash(&db).await, Some(schema_hash::<RecorderV2>()));
+    assert_eq!(
+        catch_up(&RecorderV2, &db.pool, &store, &metrics)
+            .await
+            .unwrap(),
+        18
+    );
+    assert_each_stream_in_order_once(&applied(&db).await);
+    let c = db.pool.get().await.unwrap();
+    let v2: i64 = c
+        .query_one("SELECT count(*) FROM rm_recorder WHERE schema = 'v2'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(v2, 18);
+    // A rebuild records the hash too.
+    set_stored_hash(&db, Some("stale")).await;
+    assert_eq!(
+        rebuild(&RecorderV2, &db.pool, &store, &metrics)
+            .await
+            .unwrap(),
+        18
+    );
+    assert_eq!(stored_hash(&db).await, Some(schema_hash::<RecorderV2>()));
 }

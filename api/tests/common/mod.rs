@@ -262,4 +262,36 @@ impl TestApp {
             .unwrap()
             .token
     }
+
+    /// Posts a command to `/funds/{fund}{suffix}` and asserts `201`.
+    pub async fn ok(&self, token: &str, fund: Uuid, suffix: &str, body: Value) -> TestResponse {
+        let r = self.post(token, fund, suffix, body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{suffix}: {}", r.text);
+        assert_eq!(r.json["fund_id"], json!(fund));
+        assert!(r.json["stream_version"].as_i64().unwrap() > 1);
+        assert!(r.json["global_position"].as_i64().unwrap() >= 1);
+        r
+    }
+
+    /// Posts a command to `/funds/{fund}{suffix}`.
+    pub async fn post(&self, token: &str, fund: Uuid, suffix: &str, body: Value) -> TestResponse {
+        self.post_json(&format!("/funds/{fund}{suffix}"), token, &body, &[])
+            .await
+    }
+
+    /// Asserts that the command is refused with `status` and `code` and writes nothing.
+    pub async fn refused(
+        &self,
+        token: &str,
+        fund: Uuid,
+        suffix: &str,
+        body: Value,
+        (status, code): (u16, &str),
+    ) -> TestResponse {
+        let before = self.event_count().await;
+        let r = self.post(token, fund, suffix, body).await;
+        r.assert_problem(status, code);
+        assert_eq!(self.event_count().await, before, "{code} wrote events");
+        r
+    }
 }

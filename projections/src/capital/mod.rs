@@ -1,0 +1,237 @@
+//! The capital read model of each fund (SPEC §1, §2, §7): the fund's totals and cash at the
+//! custodian, each LP's capital account, each call with its allocation and payments per LP,
+//! every movement at the custodian, the management-fee assessments with their segments, and
+//! the distributions with their allocation and payments per LP.
+//!
+//! Only confirmed movements move money: an LP payment brings cash in (and is paid-in
+//! capital), a fee payment and a distribution payment take cash out. Arrears depend on the
+//! day asked, so they are computed when read (allocated − paid after the due date), not
+//! stored.
+//!
+//! # Layout
+//! - this file: the projection, turning fund events into writes;
+//! - `sql`: the tables and the statements;
+//! - `views`: the views the API shows, and `queries`: the functions reading them (both
+//!   re-exported here).
+
+mod queries;
+mod sql;
+mod views;
+
+pub use queries::{
+    call, calls, distribution, distributions, fee_assessment, fee_assessments, fund_capital,
+    lp_account, lp_accounts, movements,
+};
+pub use views::{
+    CallLpView, CallView, DistributionLpView, DistributionView, FeeAssessmentView, FundCapital,
+    LpAccount, MovementView,
+};
+
+use crate::{Param, Projection, Write};
+use domain::fund::custody::MovementKind;
+use domain::fund::FundEvent;
+use domain::{LpId, Money};
+use eventstore::RecordedEvent;
+use sql::{
+    CALL, CALL_LP, CONFIRMED, DISTRIBUTION, DISTRIBUTION_LP, FEE_ASSESSED, FUND_TOTALS,
+    LP_SUBSCRIBED, MOVEMENT,
+};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// The capital projection.
+pub struct CapitalProjection;
+
+fn money(m: Money) -> Param {
+    Box::new(m.as_decimal())
+}
+
+/// The wire name of a movement's kind, as stored in `rm_movements.kind`.
+fn movement_kind(kind: &MovementKind) -> &'static str {
+    match kind {
+        MovementKind::LpPayment { .. } => "lp_payment",
+        MovementKind::FeePayment { .. } => "fee_payment",
+        MovementKind::Distribution { .. } => "distribution",
+    }
+}
+
+impl Projection for CapitalProjection {
+    const NAME: &'static str = "capital";
+    const STREAM_TYPES: &'static [&'static str] = &["fund"];
+    const SCHEMA: &'static str = sql::SCHEMA;
+    const DROP: &'static str = sql::DROP;
+    const STATEMENTS: &'static [&'static str] = sql::STATEMENTS;
+
+    fn writes(&self, event: &RecordedEvent) -> anyhow::Result<Vec<Write>> {
+        let fund = Uuid::parse_str(&event.stream_id)?;
+        let totals = |tranches: Money, subscribed: Money| {
+            Write::new(
+                FUND_TOTALS,
+                vec![Box::new(fund), money(tranches), money(subscribed)],
+            )
+        };
+        Ok(match event.decode::<FundEvent>()? {
+            FundEvent::FundEstablished { .. } => vec![totals(Money::ZERO, Money::ZERO)],
+            FundEvent::TrancheOpened { size, .. } => vec![totals(size, Money::ZERO)],
+            FundEvent::LpSubscribed {
+                lp,
+                lp_name,
+                lp_kind,
+                amount,
+                ..
+            } => vec![
+                totals(Money::ZERO, amount),
+                Write::new(
+                    LP_SUBSCRIBED,
+                    vec![
+                        Box::new(fund),
+                        Box::new(lp.0),
+                        Box::new(lp_name),
+                        Box::new(kind_name(&serde_json::to_value(lp_kind)?)),
+                        money(amount),
+                    ],
+                ),
+            ],
+            FundEvent::CapitalCalled {
+                call_id,
+                tranches,
+                amount,
+                called_on,
+                due_on,
+                allocations,
+            } => {
+                let tranches = tranches
+                    .into_iter()
+                    .map(i32::try_from)
+                    .collect::<Result<Vec<i32>, _>>()?;
+                let mut writes = vec![Write::new(
+                    CALL,
+                    vec![
+                        Box::new(fund),
+                        Box::new(call_id.0),
+                        Box::new(tranches),
+                        money(amount),
+                        Box::new(called_on),
+                        Box::new(due_on),
+                    ],
+                )];
+                // One row per LP over the tranches called.
+                let mut per_lp: BTreeMap<LpId, Money> = BTreeMap::new();
+                for a in allocations {
+                    let share = per_lp.entry(a.lp).or_default();
+                    *share = *share + a.amount;
+                }
+                for (lp, allocated) in per_lp {
+                    writes.push(Write::new(
+                        CALL_LP,
+                        vec![
+                            Box::new(fund),
+                            Box::new(call_id.0),
+                            Box::new(lp.0),
+                            money(allocated),
+                        ],
+                    ));
+                }
+                writes
+            }
+            FundEvent::MovementInstructed {
+                movement_id,
+                kind,
+                amount,
+                value_date,
+            } => {
+                let (call_id, lp_id, fee_year, distribution_id) = match &kind {
+                    MovementKind::LpPayment { call_id, lp } => {
+                        (Some(call_id.0), Some(lp.0), None, None)
+                    }
+                    MovementKind::FeePayment { year } => (None, None, Some(*year), None),
+                    MovementKind::Distribution {
+                        distribution_id,
+                        lp,
+                    } => (None, Some(lp.0), None, Some(distribution_id.0)),
+                };
+                vec![Write::new(
+                    MOVEMENT,
+                    vec![
+                        Box::new(fund),
+                        Box::new(movement_id.0),
+                        Box::new(movement_kind(&kind)),
+                        Box::new(call_id),
+                        Box::new(lp_id),
+                        Box::new(fee_year),
+                        Box::new(distribution_id),
+                        money(amount),
+                        Box::new(value_date),
+                    ],
+                )]
+            }
+            FundEvent::MovementConfirmed {
+                movement_id,
+                executed_on,
+            } => vec![Write::new(
+                CONFIRMED,
+                vec![
+                    Box::new(fund),
+                    Box::new(movement_id.0),
+                    Box::new(executed_on),
+                ],
+            )],
+            FundEvent::FeeAssessed { year, assessment } => vec![Write::new(
+                FEE_ASSESSED,
+                vec![
+                    Box::new(fund),
+                    Box::new(year),
+                    Box::new(assessment.period_from),
+                    Box::new(assessment.period_to),
+                    money(assessment.total),
+                    // The segments as the event carries them.
+                    Box::new(serde_json::to_value(&assessment.segments)?),
+                    Box::new(event.recorded_at),
+                ],
+            )],
+            FundEvent::DistributionDeclared {
+                distribution_id,
+                amount,
+                declared_on,
+                allocations,
+            } => {
+                let mut writes = vec![Write::new(
+                    DISTRIBUTION,
+                    vec![
+                        Box::new(fund),
+                        Box::new(distribution_id.0),
+                        money(amount),
+                        Box::new(declared_on),
+                    ],
+                )];
+                // One row per LP (the domain allocates once per LP; summed if ever not).
+                let mut per_lp: BTreeMap<LpId, (Money, Money)> = BTreeMap::new();
+                for a in allocations {
+                    let (paid_in, share) = per_lp.entry(a.lp).or_insert((a.paid_in, Money::ZERO));
+                    *paid_in = (*paid_in).max(a.paid_in);
+                    *share = *share + a.amount;
+                }
+                for (lp, (paid_in, allocated)) in per_lp {
+                    writes.push(Write::new(
+                        DISTRIBUTION_LP,
+                        vec![
+                            Box::new(fund),
+                            Box::new(distribution_id.0),
+                            Box::new(lp.0),
+                            money(paid_in),
+                            money(allocated),
+                        ],
+                    ));
+                }
+                writes
+            }
+            FundEvent::TermExtended { .. }
+            | FundEvent::FundClosed { .. }
+            | FundEvent::PhaseChanged { .. } => Vec::new(),
+        })
+    }
+}
+
+fn kind_name(value: &serde_json::Value) -> String {
+    value.as_str().unwrap_or("other").to_owned()
+}

@@ -1,0 +1,163 @@
+//! The views of the capital read model, as the API shows them. Amounts are exact decimals
+//! with two places (the paid-in ratio has six).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// A fund's capital totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FundCapital {
+    /// Sum of the tranches' sizes.
+    pub tranches: Decimal,
+    /// Subscribed (认缴).
+    pub subscribed: Decimal,
+    /// Called.
+    pub called: Decimal,
+    /// Paid in (实缴) by the LPs, confirmed by the custodian.
+    pub paid: Decimal,
+    /// Cash at the custodian: confirmed inflows (LP payments) less confirmed outflows (fee
+    /// and distribution payments).
+    pub cash: Decimal,
+    /// Management fees assessed.
+    pub fees_assessed: Decimal,
+    /// Management fees paid, confirmed.
+    pub fees_paid: Decimal,
+    /// Distributions declared.
+    pub distributed: Decimal,
+    /// Distributions paid, confirmed.
+    pub distributions_paid: Decimal,
+}
+
+/// One LP's capital account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LpAccount {
+    /// The LP.
+    pub lp_id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Its kind.
+    pub kind: String,
+    /// Subscribed.
+    pub subscribed: Decimal,
+    /// Called.
+    pub called: Decimal,
+    /// Paid in, confirmed.
+    pub paid: Decimal,
+    /// Called and not paid after the due date, on the day asked.
+    pub arrears: Decimal,
+    /// Allocated to it by the distributions declared.
+    pub distributed: Decimal,
+    /// Distributions paid to it, confirmed.
+    pub distribution_paid: Decimal,
+    /// Paid in ÷ subscribed, rounded half-up to 6 decimal places; `None` when nothing is
+    /// subscribed.
+    pub paid_in_ratio: Option<Decimal>,
+}
+
+/// One LP's share of a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallLpView {
+    /// The LP.
+    pub lp_id: Uuid,
+    /// Its share over the tranches called.
+    pub allocated: Decimal,
+    /// Paid, confirmed.
+    pub paid: Decimal,
+    /// Allocated less paid after the due date, on the day asked.
+    pub arrears: Decimal,
+}
+
+/// A capital call with its allocation per LP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallView {
+    /// The call.
+    pub call_id: Uuid,
+    /// The tranches called.
+    pub tranches: Vec<i32>,
+    /// The amount called.
+    pub amount: Decimal,
+    /// The date of the call.
+    pub called_on: NaiveDate,
+    /// The date payment is due.
+    pub due_on: NaiveDate,
+    /// Paid, confirmed (over every LP).
+    pub paid: Decimal,
+    /// In arrears on the day asked (over every LP).
+    pub arrears: Decimal,
+    /// Each LP's share, by LP id.
+    pub allocations: Vec<CallLpView>,
+}
+
+/// A management-fee assessment (one fee year).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeeAssessmentView {
+    /// The fee year.
+    pub year: i32,
+    /// First day of the period.
+    pub period_from: NaiveDate,
+    /// Last day of the period.
+    pub period_to: NaiveDate,
+    /// The fee.
+    pub total: Decimal,
+    /// Paid, confirmed.
+    pub paid: Decimal,
+    /// Total less paid.
+    pub outstanding: Decimal,
+    /// The segments as serialized in the `FeeAssessed` event.
+    pub segments: serde_json::Value,
+    /// When the assessment was recorded.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// One LP's share of a distribution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DistributionLpView {
+    /// The LP.
+    pub lp_id: Uuid,
+    /// Its paid-in capital on declaration (its weight).
+    pub paid_in: Decimal,
+    /// Its share.
+    pub allocated: Decimal,
+    /// Paid to it, confirmed.
+    pub paid: Decimal,
+}
+
+/// A distribution with its allocation per LP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DistributionView {
+    /// The distribution.
+    pub distribution_id: Uuid,
+    /// The amount declared.
+    pub amount: Decimal,
+    /// The declaration date.
+    pub declared_on: NaiveDate,
+    /// Paid, confirmed (over every LP).
+    pub paid: Decimal,
+    /// Each LP's share, by LP id.
+    pub allocations: Vec<DistributionLpView>,
+}
+
+/// A movement at the custodian.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MovementView {
+    /// The movement.
+    pub movement_id: Uuid,
+    /// `lp_payment` (cash in), `fee_payment` or `distribution` (cash out).
+    pub kind: String,
+    /// The call paid (`lp_payment`).
+    pub call_id: Option<Uuid>,
+    /// The LP paying (`lp_payment`) or paid (`distribution`).
+    pub lp_id: Option<Uuid>,
+    /// The fee year paid (`fee_payment`).
+    pub fee_year: Option<i32>,
+    /// The distribution paid (`distribution`).
+    pub distribution_id: Option<Uuid>,
+    /// How much.
+    pub amount: Decimal,
+    /// The value date instructed.
+    pub value_date: NaiveDate,
+    /// When the money moved, once the custodian confirmed it.
+    pub confirmed_on: Option<NaiveDate>,
+}
