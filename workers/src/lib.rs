@@ -1,13 +1,16 @@
 //! Background processes: the relay from the log to NATS JetStream, the projection runners,
-//! and (later) the scheduler and report workers.
+//! the scheduler, and (later) the report workers.
 //!
 //! # Layout
 //! - [`relay`]: the checkpointed reader of the gap-safe feed that publishes to JetStream.
+//! - [`scheduler`]: records the phase changes and fee assessments due by date, under a lease.
 
 pub mod relay;
+pub mod scheduler;
 
 use eventstore::{Metrics, PgPool};
 use projections::runner::RunnerConfig;
+use std::time::Duration;
 use tokio::sync::watch;
 
 /// What the workers need.
@@ -27,8 +30,32 @@ pub struct WorkersConfig {
     pub shutdown: watch::Receiver<bool>,
 }
 
-/// Runs the relay and every projection runner until shutdown (or until one fails for good).
+/// How the workers are tuned beyond what they connect to.
+#[derive(Clone)]
+pub struct WorkersOptions {
+    /// Time between two scheduler ticks (default [`scheduler::DEFAULT_INTERVAL`]).
+    pub scheduler_interval: Duration,
+    /// The scheduler's "today" (default [`scheduler::system_clock`]).
+    pub scheduler_clock: scheduler::Clock,
+}
+
+impl Default for WorkersOptions {
+    fn default() -> Self {
+        WorkersOptions {
+            scheduler_interval: scheduler::DEFAULT_INTERVAL,
+            scheduler_clock: scheduler::system_clock(),
+        }
+    }
+}
+
+/// Runs every worker with the default [`WorkersOptions`]: see [`run_all_with`].
 pub async fn run_all(config: WorkersConfig) -> anyhow::Result<()> {
+    run_all_with(config, WorkersOptions::default()).await
+}
+
+/// Runs the relay, every projection runner and the scheduler until shutdown (or until one
+/// fails for good).
+pub async fn run_all_with(config: WorkersConfig, options: WorkersOptions) -> anyhow::Result<()> {
     let relay = relay::Relay::new(relay::RelayConfig::new(
         config.pool.clone(),
         config.database_url.clone(),
@@ -47,6 +74,16 @@ pub async fn run_all(config: WorkersConfig) -> anyhow::Result<()> {
     };
     let funds = projections::runner::run(projections::funds::FundsProjection, runner.clone());
     let capital = projections::runner::run(projections::capital::CapitalProjection, runner);
-    tokio::try_join!(relay.run(), funds, capital)?;
+    let scheduler = scheduler::run(scheduler::SchedulerConfig {
+        interval: options.scheduler_interval,
+        clock: options.scheduler_clock,
+        ..scheduler::SchedulerConfig::new(
+            config.pool.clone(),
+            config.database_url.clone(),
+            config.metrics.clone(),
+            config.shutdown.clone(),
+        )
+    });
+    tokio::try_join!(relay.run(), funds, capital, scheduler)?;
     Ok(())
 }

@@ -9,10 +9,11 @@ use domain::{FundId, Money};
 use eventstore::repository::CommandContext;
 use eventstore::testkit::{nats, nats_prefix, test_db, wait_until};
 use eventstore::{subjects, Metadata, Metrics, Repository};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use uuid::Uuid;
-use workers::{run_all, WorkersConfig};
+use workers::{run_all_with, WorkersConfig, WorkersOptions};
 
 /// Establishes a fund through the repository, as the API does.
 async fn establish(repo: &Repository<Fund>, name: &str, kind: FundKind, size: i64) -> FundId {
@@ -46,17 +47,31 @@ async fn an_established_fund_reaches_the_read_model_through_nats() {
     let prefix = nats_prefix();
     let metrics = Metrics::new();
     let (shutdown_tx, shutdown) = watch::channel(false);
-    let workers = tokio::spawn(run_all(WorkersConfig {
-        pool: db.pool.clone(),
-        database_url: db.url.clone(),
-        nats: nats.clone(),
-        prefix: prefix.clone(),
-        metrics: metrics.clone(),
-        shutdown,
-    }));
+    // The scheduler runs too; on the establishment day nothing is due, so the funds stay at
+    // version 1.
+    let options = WorkersOptions {
+        scheduler_clock: Arc::new(|| NaiveDate::from_ymd_opt(2021, 9, 1).unwrap()),
+        ..WorkersOptions::default()
+    };
+    let workers = tokio::spawn(run_all_with(
+        WorkersConfig {
+            pool: db.pool.clone(),
+            database_url: db.url.clone(),
+            nats: nats.clone(),
+            prefix: prefix.clone(),
+            metrics: metrics.clone(),
+            shutdown,
+        },
+        options,
+    ));
     wait_until(
         async || metrics.get("fundadmin_projection_live", "projection=\"funds\"") == Some(1.0),
         "the funds projection to go live",
+    )
+    .await;
+    wait_until(
+        async || metrics.get("fundadmin_scheduler_ticks_total", "").is_some(),
+        "the scheduler's first tick",
     )
     .await;
 

@@ -1,0 +1,221 @@
+//! The scheduler: records what happens on a date without anyone asking (SPEC §1: phase
+//! changes happen on their dates and a worker records them; §7: each fee period is assessed
+//! once, after it ends).
+//!
+//! [`run`] takes a lease (a session advisory lock, like the relay) so that one scheduler acts
+//! per database while any other waits as a standby, then [`tick`]s at start and every
+//! [`SchedulerConfig::interval`] until shutdown. "Today" comes from
+//! [`SchedulerConfig::clock`]: by default the date in China Standard Time, the business date of
+//! the log; tests pin it. The lease only saves work: a tick is idempotent and safe to race
+//! (see [`tick`]), so a standby that takes over mid-tick, or a process killed mid-tick, never
+//! records a fact twice.
+
+mod tick;
+
+pub use tick::{tick, TickReport, ACTOR, ROLE};
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use domain::fund::Fund;
+use eventstore::{EventStore, Metrics, PgPool, Repository};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+const LEASE_KEY: i64 = 0x0073_6368_6564; // "sched"
+
+/// The default time between two ticks.
+pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
+
+/// A source of today's date.
+pub type Clock = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
+
+/// Today in China Standard Time: the business date of the log (the default of an event's
+/// `effective_at`), in which the funds' dates are counted.
+pub fn china_today() -> NaiveDate {
+    eventstore::store::china_date(chrono::Utc::now())
+}
+
+/// The system clock: [`china_today`].
+pub fn system_clock() -> Clock {
+    Arc::new(china_today)
+}
+
+/// What the scheduler needs, and how it is tuned.
+#[derive(Clone)]
+pub struct SchedulerConfig {
+    /// The database.
+    pub pool: PgPool,
+    /// For the lease connection.
+    pub database_url: String,
+    /// Metrics registry.
+    pub metrics: Metrics,
+    /// Flips to `true` on shutdown.
+    pub shutdown: watch::Receiver<bool>,
+    /// Time between two ticks (from the start of one to the start of the next).
+    pub interval: Duration,
+    /// Today's date.
+    pub clock: Clock,
+    /// Fund states the scheduler's repository keeps cached.
+    pub cache_capacity: usize,
+}
+
+impl SchedulerConfig {
+    /// A configuration ticking every [`DEFAULT_INTERVAL`] by the [`system_clock`].
+    pub fn new(
+        pool: PgPool,
+        database_url: String,
+        metrics: Metrics,
+        shutdown: watch::Receiver<bool>,
+    ) -> Self {
+        SchedulerConfig {
+            pool,
+            database_url,
+            metrics,
+            shutdown,
+            interval: DEFAULT_INTERVAL,
+            clock: system_clock(),
+            cache_capacity: 4096,
+        }
+    }
+}
+
+/// Runs until shutdown: takes the lease, then ticks at start and every interval, restarting
+/// with a backoff when the lease connection is lost.
+pub async fn run(config: SchedulerConfig) -> anyhow::Result<()> {
+    let repo = Repository::<Fund>::new(EventStore::new(config.pool.clone()), config.cache_capacity);
+    let mut shutdown = config.shutdown.clone();
+    let mut backoff = Duration::from_millis(200);
+    while !*shutdown.borrow() {
+        match run_leased(&config, &repo).await {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                tracing::warn!(error = format!("{e:#}"), "scheduler failed; restarting");
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = shutdown.changed() => {}
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(10));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Waits for the lease, then ticks until shutdown (`Ok`) or until the lease is lost (`Err`).
+async fn run_leased(config: &SchedulerConfig, repo: &Repository<Fund>) -> anyhow::Result<()> {
+    let (lease, conn) = tokio_postgres::connect(&config.database_url, tokio_postgres::NoTls)
+        .await
+        .context("scheduler lease connection")?;
+    let conn = tokio::spawn(conn);
+    let mut shutdown = config.shutdown.clone();
+    loop {
+        let got: bool = lease
+            .query_one("SELECT pg_try_advisory_lock($1)", &[&LEASE_KEY])
+            .await?
+            .get(0);
+        if got {
+            break;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+            _ = shutdown.changed() => return Ok(()),
+        }
+    }
+    tracing::info!(interval = ?config.interval, "scheduler holds the lease");
+    let mut ticks = tokio::time::interval(config.interval.max(Duration::from_millis(1)));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let result = loop {
+        tokio::select! {
+            _ = ticks.tick() => {}
+            _ = shutdown.changed() => break Ok(()),
+        }
+        if *shutdown.borrow() {
+            break Ok(());
+        }
+        if conn.is_finished() {
+            break Err(anyhow::anyhow!("scheduler lease connection lost"));
+        }
+        let today = (config.clock)();
+        // Stopping mid-tick is safe: every command is appended whole or not at all, and the
+        // next tick (here or elsewhere) does what this one did not.
+        tokio::select! {
+            done = timed_tick(repo, today) => record(&config.metrics, today, done),
+            _ = shutdown.changed() => break Ok(()),
+        }
+    };
+    drop(lease);
+    result
+}
+
+async fn timed_tick(
+    repo: &Repository<Fund>,
+    today: NaiveDate,
+) -> (anyhow::Result<TickReport>, Duration) {
+    let started = Instant::now();
+    let report = tick(repo, today).await;
+    (report, started.elapsed())
+}
+
+/// Logs a tick and adds it to the metrics.
+fn record(m: &Metrics, today: NaiveDate, (report, took): (anyhow::Result<TickReport>, Duration)) {
+    m.add(
+        "fundadmin_scheduler_ticks_total",
+        "",
+        "Scheduler ticks run.",
+        1.0,
+    );
+    m.set(
+        "fundadmin_scheduler_tick_seconds",
+        "",
+        "Duration of the last scheduler tick.",
+        took.as_secs_f64(),
+    );
+    match report {
+        Ok(r) => {
+            if r.phase_changes + r.fees_assessed + r.failures > 0 {
+                tracing::info!(
+                    %today,
+                    funds = r.funds,
+                    phase_changes = r.phase_changes,
+                    fees_assessed = r.fees_assessed,
+                    failures = r.failures,
+                    "scheduler tick"
+                );
+            }
+            m.set(
+                "fundadmin_scheduler_funds",
+                "",
+                "Funds seen by the last scheduler tick.",
+                r.funds as f64,
+            );
+            m.add(
+                "fundadmin_scheduler_phase_changes_total",
+                "",
+                "Phase changes the scheduler recorded.",
+                r.phase_changes as f64,
+            );
+            m.add(
+                "fundadmin_scheduler_fees_assessed_total",
+                "",
+                "Fee years the scheduler assessed.",
+                r.fees_assessed as f64,
+            );
+            m.add(
+                "fundadmin_scheduler_failures_total",
+                "",
+                "Scheduler ticks that failed, and funds or commands that failed within a tick.",
+                r.failures as f64,
+            );
+        }
+        Err(e) => {
+            tracing::warn!(%today, error = format!("{e:#}"), "scheduler tick failed");
+            m.add(
+                "fundadmin_scheduler_failures_total",
+                "",
+                "Scheduler ticks that failed, and funds or commands that failed within a tick.",
+                1.0,
+            );
+        }
+    }
+}
