@@ -51,6 +51,14 @@ pub struct GlobalOpts {
         default_value = "fundadmin"
     )]
     pub nats_prefix: String,
+    /// Seconds between two scheduler ticks (phase changes, fee assessments).
+    #[arg(
+        long,
+        global = true,
+        env = "FUNDADMIN_SCHEDULER_INTERVAL_SECONDS",
+        default_value_t = 60
+    )]
+    pub scheduler_interval_seconds: u64,
     /// Most PostgreSQL connections `serve` and `work` open.
     #[arg(
         long,

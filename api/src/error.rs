@@ -86,6 +86,15 @@ pub enum ApiError {
     /// No such fund, or not one the principal may see (404 `fund_not_found`).
     #[error("no such fund")]
     FundNotFound,
+    /// No such resource of a fund (a call, an LP account…), or not one the principal may
+    /// see (404 with the resource's code, e.g. `call_not_found`).
+    #[error("{detail}")]
+    NotFound {
+        /// The stable code.
+        code: &'static str,
+        /// What was not found.
+        detail: &'static str,
+    },
     /// No such route (404 `not_found`).
     #[error("no such resource")]
     RouteNotFound,
@@ -160,6 +169,7 @@ impl ApiError {
             ),
             ApiError::Forbidden(_) => (S::FORBIDDEN, "forbidden", "Forbidden"),
             ApiError::FundNotFound => (S::NOT_FOUND, "fund_not_found", "Fund not found"),
+            ApiError::NotFound { code, .. } => (S::NOT_FOUND, code, "Not found"),
             ApiError::RouteNotFound => (S::NOT_FOUND, "not_found", "Not found"),
             ApiError::MethodNotAllowed => (
                 S::METHOD_NOT_ALLOWED,

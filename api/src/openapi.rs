@@ -3,7 +3,7 @@
 
 use crate::dto;
 use crate::error::Problem;
-use crate::routes::{capital, funds, lifecycle, ops};
+use crate::routes::{capital, funds, ledger, lifecycle, ops};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -30,6 +30,16 @@ use utoipa::{Modify, OpenApi};
         lifecycle::close_fund,
         lifecycle::assess_fee,
         lifecycle::declare_distribution,
+        ledger::overview,
+        ledger::lp_accounts,
+        ledger::lp_account,
+        ledger::calls,
+        ledger::call,
+        ledger::fee_assessments,
+        ledger::fee_assessment,
+        ledger::distributions,
+        ledger::distribution,
+        ledger::movements,
         ops::healthz,
         ops::readyz,
         ops::metrics,

@@ -113,9 +113,13 @@ fn spawn_workers(
         metrics: metrics.clone(),
         shutdown: shutdown.subscribe(),
     };
+    let options = workers::WorkersOptions {
+        scheduler_interval: Duration::from_secs(global.scheduler_interval_seconds.max(1)),
+        ..Default::default()
+    };
     let shutdown = shutdown.clone();
     tokio::spawn(async move {
-        let result = workers::run_all(config).await;
+        let result = workers::run_all_with(config, options).await;
         if let Err(e) = &result {
             tracing::error!(error = format!("{e:#}"), "workers failed; shutting down");
         }

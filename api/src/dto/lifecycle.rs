@@ -5,6 +5,8 @@ use super::{Amount, FundCommandResult};
 use chrono::NaiveDate;
 use domain::fees::{FeeAssessment, FeeComponent, FeeSegment};
 use domain::fund::distribution::DistributionAllocation;
+use domain::fund::phases::PhaseSpan;
+use projections::funds::FundExtension;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -186,4 +188,56 @@ pub struct DistributionResult {
     pub amount: Amount,
     /// Each LP's share; they sum exactly to `amount`.
     pub allocations: Vec<DistributionAllocationDto>,
+}
+
+/// A phase and its dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PhaseSpanDto {
+    /// `investment`, `exit`, `extension`, `liquidation` or `closed`.
+    #[schema(example = "investment")]
+    pub phase: String,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day; absent while open-ended.
+    pub to: Option<NaiveDate>,
+}
+
+impl From<&PhaseSpan> for PhaseSpanDto {
+    fn from(s: &PhaseSpan) -> Self {
+        PhaseSpanDto {
+            phase: s.phase.as_str().to_owned(),
+            from: s.from,
+            to: s.to,
+        }
+    }
+}
+
+/// An extension of the term.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ExtensionDto {
+    /// Length in months.
+    pub months: u32,
+    /// The partners' meeting resolution reference.
+    pub resolution_ref: String,
+    /// The day it was passed.
+    pub resolved_on: NaiveDate,
+    /// The government approval reference (guidance funds).
+    pub government_approval_ref: Option<String>,
+    /// First day of the extension.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+}
+
+impl From<FundExtension> for ExtensionDto {
+    fn from(e: FundExtension) -> Self {
+        ExtensionDto {
+            months: e.months,
+            resolution_ref: e.resolution_ref,
+            resolved_on: e.resolved_on,
+            government_approval_ref: e.government_approval_ref,
+            from: e.from,
+            to: e.to,
+        }
+    }
 }

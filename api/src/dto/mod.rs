@@ -18,6 +18,8 @@ use uuid::Uuid;
 
 mod lifecycle;
 pub use lifecycle::*;
+mod reads;
+pub use reads::*;
 
 /// The wire format of an amount of money (documented in the OpenAPI schema `Money`).
 pub const MONEY_PATTERN: &str = r"^-?\d{1,13}(\.\d{1,2})?$";
@@ -379,7 +381,7 @@ pub struct MovementResult {
     pub movement_id: Uuid,
 }
 
-/// A fund as the read model shows it.
+/// A fund as the read model shows it: its terms, policy and phases.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Fund {
     /// Its id.
@@ -393,20 +395,54 @@ pub struct Fund {
     pub total_size: Amount,
     /// Establishment date (成立日).
     pub establishment_date: NaiveDate,
+    /// The management company (基金管理机构).
+    pub manager: String,
+    /// The custodian bank (托管银行).
+    pub custodian: String,
+    /// The city the fund serves.
+    pub city: String,
+    /// The policy parameters in force (SPEC defaults where none were given).
+    #[schema(value_type = Object)]
+    pub policy: serde_json::Value,
+    /// The phase today (China Standard Time).
+    #[schema(example = "investment")]
+    pub phase: Option<String>,
+    /// Every phase with its dates, derived from the terms, extensions and closing.
+    pub phases: Vec<PhaseSpanDto>,
+    /// The last phase change the scheduler recorded, and its day.
+    pub recorded_phase: Option<String>,
+    /// The day of `recorded_phase`.
+    pub recorded_phase_on: Option<NaiveDate>,
+    /// Extensions approved by the partners' meeting.
+    pub extensions: Vec<ExtensionDto>,
+    /// The day the fund closed, once it has.
+    pub closed_on: Option<NaiveDate>,
     /// The fund stream's version this view reflects.
     pub version: i64,
     /// When the establishment was recorded.
     pub established_at: DateTime<Utc>,
 }
 
-impl From<FundView> for Fund {
-    fn from(v: FundView) -> Self {
+impl Fund {
+    /// From the read model's view, with the phase on `today`.
+    pub fn new(v: FundView, today: NaiveDate) -> Self {
+        let spans = projections::funds::phase_spans(&v);
         Fund {
             fund_id: v.fund_id,
             name: v.name,
             kind: v.kind,
             total_size: Amount(v.total_size),
             establishment_date: v.establishment_date,
+            manager: v.manager,
+            custodian: v.custodian,
+            city: v.city,
+            policy: v.policy,
+            phase: domain::fund::phases::phase_on(&spans, today).map(|p| p.as_str().to_owned()),
+            phases: spans.iter().map(PhaseSpanDto::from).collect(),
+            recorded_phase: v.recorded_phase.map(|p| p.as_str().to_owned()),
+            recorded_phase_on: v.recorded_phase_on,
+            extensions: v.extensions.into_iter().map(ExtensionDto::from).collect(),
+            closed_on: v.closed_on,
             version: v.version,
             established_at: v.established_at,
         }

@@ -132,7 +132,7 @@ pub async fn get_fund(
     let client = state.pool.get().await?;
     let view = funds::get(&**client, fund_id).await?;
     let response = match view {
-        Some(view) => AppJson(Fund::from(view)).into_response(),
+        Some(view) => AppJson(Fund::new(view, state.today())).into_response(),
         None => ApiError::FundNotFound.into_response(),
     };
     Ok(mark_behind(response, caught_up))
@@ -177,7 +177,10 @@ pub async fn list_funds(
         None
     };
     let page = FundPage {
-        items: views.into_iter().map(Fund::from).collect(),
+        items: views
+            .into_iter()
+            .map(|v| Fund::new(v, state.today()))
+            .collect(),
         next_after,
     };
     Ok(mark_behind(AppJson(page).into_response(), caught_up))
@@ -186,6 +189,16 @@ pub async fn list_funds(
 /// Waits (bounded) for the funds projection to pass `min_position`; `true` when it has (or
 /// when no position was asked for).
 async fn wait_for(state: &AppState, min_position: Option<i64>) -> Result<bool, ApiError> {
+    wait_for_all(state, &[FundsProjection::NAME], min_position).await
+}
+
+/// Waits (bounded) for every projection in `names` to pass `min_position`; `true` when all
+/// have (or when no position was asked for).
+pub(crate) async fn wait_for_all(
+    state: &AppState,
+    names: &[&str],
+    min_position: Option<i64>,
+) -> Result<bool, ApiError> {
     let Some(position) = min_position else {
         return Ok(true);
     };
@@ -194,17 +207,21 @@ async fn wait_for(state: &AppState, min_position: Option<i64>) -> Result<bool, A
             "min_position must not be negative".to_owned(),
         ));
     }
-    projections::runner::wait_for_position(
-        &state.pool,
-        FundsProjection::NAME,
-        position,
-        state.config.max_projection_wait,
-    )
-    .await
-    .map_err(ApiError::Internal)
+    let mut caught_up = true;
+    for name in names {
+        caught_up &= projections::runner::wait_for_position(
+            &state.pool,
+            name,
+            position,
+            state.config.max_projection_wait,
+        )
+        .await
+        .map_err(ApiError::Internal)?;
+    }
+    Ok(caught_up)
 }
 
-fn mark_behind(mut response: Response, caught_up: bool) -> Response {
+pub(crate) fn mark_behind(mut response: Response, caught_up: bool) -> Response {
     if !caught_up {
         response
             .headers_mut()

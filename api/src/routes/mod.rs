@@ -4,6 +4,7 @@
 pub mod capital;
 mod command;
 pub mod funds;
+pub mod ledger;
 pub mod lifecycle;
 pub mod ops;
 
@@ -108,6 +109,36 @@ pub fn table() -> Vec<Route> {
             "/funds/{fund_id}/distributions",
             lifecycle::declare_distribution,
         ),
+        route(Verb::Get, "/funds/{fund_id}/overview", ledger::overview),
+        route(Verb::Get, "/funds/{fund_id}/lps", ledger::lp_accounts),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/lps/{lp_id}",
+            ledger::lp_account,
+        ),
+        route(Verb::Get, "/funds/{fund_id}/calls", ledger::calls),
+        route(Verb::Get, "/funds/{fund_id}/calls/{call_id}", ledger::call),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/fee-assessments",
+            ledger::fee_assessments,
+        ),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/fee-assessments/{year}",
+            ledger::fee_assessment,
+        ),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/distributions",
+            ledger::distributions,
+        ),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/distributions/{distribution_id}",
+            ledger::distribution,
+        ),
+        route(Verb::Get, "/funds/{fund_id}/movements", ledger::movements),
         route(Verb::Get, "/healthz", ops::healthz),
         route(Verb::Get, "/readyz", ops::readyz),
         route(Verb::Get, "/metrics", ops::metrics),
