@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use domain::FundId;
 use eventstore::testkit::{test_db, TestDb};
 use eventstore::Metrics;
+use projections::capital::CapitalProjection;
 use projections::funds::FundsProjection;
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -86,6 +87,9 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(adjust: impl FnOnce(AppState) -> AppState) -> TestApp {
     let db = test_db().await;
     projections::runner::setup::<FundsProjection>(&db.pool)
+        .await
+        .unwrap();
+    projections::runner::setup::<CapitalProjection>(&db.pool)
         .await
         .unwrap();
     let state = adjust(AppState::new(db.pool.clone(), None, Metrics::new()));
@@ -212,35 +216,37 @@ impl TestApp {
             .get(0)
     }
 
-    /// Brings the funds read model up to date with everything written so far. The gap-safe
+    /// Brings the read models up to date with everything written so far. The gap-safe
     /// feed shows a transaction only once every older one in the cluster has ended (other
     /// tests run in parallel), so this repeats the catch-up until the head is applied.
     pub async fn catch_up(&self) {
         let head = self.state.store.head_position().await.unwrap();
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
         loop {
-            projections::runner::catch_up(
-                &FundsProjection,
-                &self.db.pool,
-                &self.state.store,
-                &self.state.metrics,
-            )
-            .await
-            .unwrap();
-            let done = projections::runner::wait_for_position(
-                &self.db.pool,
-                "funds",
-                head,
-                std::time::Duration::ZERO,
-            )
-            .await
-            .unwrap();
+            let (pool, store, metrics) = (&self.db.pool, &self.state.store, &self.state.metrics);
+            projections::runner::catch_up(&FundsProjection, pool, store, metrics)
+                .await
+                .unwrap();
+            projections::runner::catch_up(&CapitalProjection, pool, store, metrics)
+                .await
+                .unwrap();
+            let mut done = true;
+            for name in ["funds", "capital"] {
+                done &= projections::runner::wait_for_position(
+                    pool,
+                    name,
+                    head,
+                    std::time::Duration::ZERO,
+                )
+                .await
+                .unwrap();
+            }
             if done {
                 return;
             }
             assert!(
                 tokio::time::Instant::now() < deadline,
-                "the funds projection did not reach {head}"
+                "the read models did not reach {head}"
             );
             tokio::time::sleep(std::time::Duration::from_millis(2)).await;
         }
