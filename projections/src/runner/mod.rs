@@ -11,10 +11,12 @@ use crate::{nats, Projection};
 use anyhow::Context;
 use eventstore::{subjects, EventStore, Metrics, PgPool, Position, RecordedEvent};
 use futures::StreamExt;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::watch;
+
+mod schema;
+pub use schema::{rebuild, schema_hash, setup};
 
 /// Events read from the PostgreSQL feed per batch.
 const CATCH_UP_BATCH: i64 = 2000;
@@ -40,78 +42,6 @@ pub struct RunnerConfig {
     pub metrics: Metrics,
     /// Flips to `true` when the process shuts down.
     pub shutdown: watch::Receiver<bool>,
-}
-
-/// The sha256 (hex) of the projection's [`Projection::SCHEMA`], stored with its checkpoint.
-pub fn schema_hash<P: Projection>() -> String {
-    hex::encode(Sha256::digest(P::SCHEMA.as_bytes()))
-}
-
-/// Creates the projection's tables and its checkpoint row if absent. When the stored schema
-/// hash differs from [`schema_hash`] (the SCHEMA changed, or it was never recorded), the
-/// tables are dropped and recreated and the projection's progress is reset, as by
-/// [`rebuild`]: the next catch-up replays the whole log into the new tables.
-pub async fn setup<P: Projection>(pool: &PgPool) -> anyhow::Result<()> {
-    let hash = schema_hash::<P>();
-    let mut client = pool.get().await?;
-    // The row must exist before it can be locked.
-    client
-        .execute(
-            "INSERT INTO checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING",
-            &[&P::NAME],
-        )
-        .await?;
-    let tx = client.transaction().await?;
-    lock_projection(&tx, P::NAME).await?;
-    let stored: Option<String> = tx
-        .query_one(
-            "SELECT schema_hash FROM checkpoints WHERE name = $1",
-            &[&P::NAME],
-        )
-        .await?
-        .get(0);
-    if stored.as_deref() == Some(hash.as_str()) {
-        tx.batch_execute(P::SCHEMA).await?;
-    } else {
-        match &stored {
-            Some(old) => tracing::warn!(
-                projection = P::NAME,
-                stored = %old,
-                current = %hash,
-                "projection schema changed: recreating its tables to replay the log"
-            ),
-            None => tracing::info!(
-                projection = P::NAME,
-                current = %hash,
-                "projection schema not recorded: (re)creating its tables to replay the log"
-            ),
-        }
-        reset::<P>(&tx, &hash).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Drops and recreates the projection's tables and resets its progress (applied stream
-/// versions, checkpoint) and its schema hash. The caller holds the projection lock.
-async fn reset<P: Projection>(
-    tx: &deadpool_postgres::Transaction<'_>,
-    hash: &str,
-) -> anyhow::Result<()> {
-    tx.batch_execute(P::DROP).await?;
-    tx.batch_execute(P::SCHEMA).await?;
-    tx.execute(
-        "DELETE FROM projection_streams WHERE projection = $1",
-        &[&P::NAME],
-    )
-    .await?;
-    tx.execute(
-        "INSERT INTO checkpoints (name, schema_hash) VALUES ($1, $2) ON CONFLICT (name) \
-         DO UPDATE SET tx_id = '0', global_position = 0, schema_hash = $2, updated_at = now()",
-        &[&P::NAME, &hash],
-    )
-    .await?;
-    Ok(())
 }
 
 /// The projection's checkpoint.
@@ -227,7 +157,7 @@ async fn apply_events<P: Projection>(
 
 /// Takes the projection's checkpoint row for the rest of the transaction: one applier (or
 /// rebuild) per projection at a time, whatever the number of runners.
-async fn lock_projection(
+pub(crate) async fn lock_projection(
     tx: &deadpool_postgres::Transaction<'_>,
     name: &str,
 ) -> Result<(), tokio_postgres::Error> {
@@ -341,24 +271,6 @@ pub async fn repair<P: Projection>(
         applied += apply_events(projection, pool, store, &events, false).await?;
     }
     Ok(applied)
-}
-
-/// Drops the projection's tables and progress, recreates them (recording the schema hash)
-/// and replays the whole log. Returns the number of events applied.
-pub async fn rebuild<P: Projection>(
-    projection: &P,
-    pool: &PgPool,
-    store: &EventStore,
-    metrics: &Metrics,
-) -> anyhow::Result<u64> {
-    {
-        let mut client = pool.get().await?;
-        let tx = client.transaction().await?;
-        lock_projection(&tx, P::NAME).await?;
-        reset::<P>(&tx, &schema_hash::<P>()).await?;
-        tx.commit().await?;
-    }
-    catch_up(projection, pool, store, metrics).await
 }
 
 /// Runs a projection until shutdown: catch-up from PostgreSQL, then live from NATS (or, with
