@@ -2,9 +2,11 @@
 //! the scheduler, and (later) the report workers.
 //!
 //! # Layout
+//! - [`lease`]: the advisory-lock lease the once-per-database workers hold, and their restarts.
 //! - [`relay`]: the checkpointed reader of the gap-safe feed that publishes to JetStream.
 //! - [`scheduler`]: records the phase changes and fee assessments due by date, under a lease.
 
+pub mod lease;
 pub mod relay;
 pub mod scheduler;
 

@@ -6,7 +6,6 @@
 //! as a fallback. One relay per database is active at a time (a session advisory lock); any
 //! other waits as a standby.
 
-use anyhow::Context;
 use async_nats::jetstream;
 use async_nats::HeaderMap;
 use eventstore::subjects::{self, headers};
@@ -85,44 +84,16 @@ impl Relay {
     /// Runs until shutdown: takes the lease, then relays batch after batch, restarting after
     /// errors with a backoff.
     pub async fn run(self) -> anyhow::Result<()> {
-        let mut shutdown = self.config.shutdown.clone();
-        let mut backoff = Duration::from_millis(200);
-        while !*shutdown.borrow() {
-            match self.run_leased().await {
-                Ok(()) => return Ok(()),
-                Err(e) => {
-                    tracing::warn!(error = format!("{e:#}"), "relay failed; restarting");
-                    tokio::select! {
-                        _ = tokio::time::sleep(backoff) => {}
-                        _ = shutdown.changed() => {}
-                    }
-                    backoff = (backoff * 2).min(Duration::from_secs(10));
-                }
-            }
-        }
-        Ok(())
+        crate::lease::restarting("relay", self.config.shutdown.clone(), || self.run_leased()).await
     }
 
     async fn run_leased(&self) -> anyhow::Result<()> {
-        let (lease, conn) =
-            tokio_postgres::connect(&self.config.database_url, tokio_postgres::NoTls)
-                .await
-                .context("relay lease connection")?;
-        let conn = tokio::spawn(conn);
         let mut shutdown = self.config.shutdown.clone();
-        loop {
-            let got: bool = lease
-                .query_one("SELECT pg_try_advisory_lock($1)", &[&LEASE_KEY])
-                .await?
-                .get(0);
-            if got {
-                break;
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_secs(2)) => {}
-                _ = shutdown.changed() => return Ok(()),
-            }
-        }
+        let url = &self.config.database_url;
+        let Some(lease) = crate::lease::acquire(url, LEASE_KEY, "relay", &mut shutdown).await?
+        else {
+            return Ok(());
+        };
         tracing::info!(prefix = %self.config.prefix, "relay holds the lease");
         crate::relay::ensure_checkpoint(&self.config.pool).await?;
         projections::nats::ensure_stream(&self.js, &self.config.prefix).await?;
@@ -131,7 +102,7 @@ impl Relay {
             eventstore::EVENTS_CHANNEL,
         );
         let result = loop {
-            if conn.is_finished() {
+            if lease.is_lost() {
                 break Err(anyhow::anyhow!("relay lease connection lost"));
             }
             match self.relay_available().await {

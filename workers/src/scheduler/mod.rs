@@ -14,7 +14,6 @@ mod tick;
 
 pub use tick::{tick, TickReport, ACTOR, ROLE};
 
-use anyhow::Context;
 use chrono::NaiveDate;
 use domain::fund::Fund;
 use eventstore::{EventStore, Metrics, PgPool, Repository};
@@ -84,44 +83,18 @@ impl SchedulerConfig {
 /// with a backoff when the lease connection is lost.
 pub async fn run(config: SchedulerConfig) -> anyhow::Result<()> {
     let repo = Repository::<Fund>::new(EventStore::new(config.pool.clone()), config.cache_capacity);
-    let mut shutdown = config.shutdown.clone();
-    let mut backoff = Duration::from_millis(200);
-    while !*shutdown.borrow() {
-        match run_leased(&config, &repo).await {
-            Ok(()) => return Ok(()),
-            Err(e) => {
-                tracing::warn!(error = format!("{e:#}"), "scheduler failed; restarting");
-                tokio::select! {
-                    _ = tokio::time::sleep(backoff) => {}
-                    _ = shutdown.changed() => {}
-                }
-                backoff = (backoff * 2).min(Duration::from_secs(10));
-            }
-        }
-    }
-    Ok(())
+    let shutdown = config.shutdown.clone();
+    crate::lease::restarting("scheduler", shutdown, || run_leased(&config, &repo)).await
 }
 
 /// Waits for the lease, then ticks until shutdown (`Ok`) or until the lease is lost (`Err`).
 async fn run_leased(config: &SchedulerConfig, repo: &Repository<Fund>) -> anyhow::Result<()> {
-    let (lease, conn) = tokio_postgres::connect(&config.database_url, tokio_postgres::NoTls)
-        .await
-        .context("scheduler lease connection")?;
-    let conn = tokio::spawn(conn);
     let mut shutdown = config.shutdown.clone();
-    loop {
-        let got: bool = lease
-            .query_one("SELECT pg_try_advisory_lock($1)", &[&LEASE_KEY])
-            .await?
-            .get(0);
-        if got {
-            break;
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
-            _ = shutdown.changed() => return Ok(()),
-        }
-    }
+    let url = &config.database_url;
+    let Some(lease) = crate::lease::acquire(url, LEASE_KEY, "scheduler", &mut shutdown).await?
+    else {
+        return Ok(());
+    };
     tracing::info!(interval = ?config.interval, "scheduler holds the lease");
     let mut ticks = tokio::time::interval(config.interval.max(Duration::from_millis(1)));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -133,7 +106,7 @@ async fn run_leased(config: &SchedulerConfig, repo: &Repository<Fund>) -> anyhow
         if *shutdown.borrow() {
             break Ok(());
         }
-        if conn.is_finished() {
+        if lease.is_lost() {
             break Err(anyhow::anyhow!("scheduler lease connection lost"));
         }
         let today = (config.clock)();
