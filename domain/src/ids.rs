@@ -41,3 +41,25 @@ pub struct MovementId(pub Uuid);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DistributionId(pub Uuid);
+
+/// Identifies a member of an investment committee (a person holding a seat).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MemberId(pub Uuid);
+
+/// Identifies a non-voting observer of an investment committee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ObserverId(pub Uuid);
+
+/// Identifies a committee resolution (a ballot). Also its stream id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ResolutionId(pub Uuid);
+
+impl ResolutionId {
+    /// The resolution's stream id in the event store.
+    pub fn stream_id(&self) -> String {
+        self.0.to_string()
+    }
+}

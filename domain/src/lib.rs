@@ -11,6 +11,7 @@
 //!   builds its repository on, and the given/when/then test helper.
 //! - [`money`]: [`Money`], exact CNY amounts in fen.
 //! - [`allocation`]: pro-rata splits to the fen that sum exactly (largest remainder).
+//! - [`committee`]: investment committee resolutions: seats, votes, meetings, outcomes.
 //! - [`fees`]: the management-fee engine (Art. 7): daily accrual, segments, assessment.
 //! - [`ids`]: typed identifiers such as [`FundId`].
 //! - [`fund`]: the fund aggregate (establishment, capital, custody, phases, fees, distributions), its
@@ -18,11 +19,14 @@
 
 pub mod aggregate;
 pub mod allocation;
+pub mod committee;
 pub mod fees;
 pub mod fund;
 pub mod ids;
 pub mod money;
 
 pub use aggregate::{Aggregate, DomainEvent, Rejection, UpcastError};
-pub use ids::{CallId, DistributionId, FundId, LpId, MovementId};
+pub use ids::{
+    CallId, DistributionId, FundId, LpId, MemberId, MovementId, ObserverId, ResolutionId,
+};
 pub use money::{Money, MoneyError};
