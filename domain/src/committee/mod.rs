@@ -13,6 +13,7 @@
 //! # Layout
 //! - this file: the values, the state and the dispatch of [`Aggregate`];
 //! - [`ResolutionCommand`], [`ResolutionEvent`], [`ResolutionError`];
+//! - [`membership`]: the committee of a fund (seats and observers), its own aggregate;
 //! - `decide.rs`: the rules of each command; [`tally`]: the counting.
 
 use crate::{Aggregate, MemberId, ObserverId};
@@ -27,6 +28,11 @@ mod error;
 pub use error::ResolutionError;
 mod event;
 pub use event::{FailedBecause, ResolutionEvent};
+pub mod membership;
+#[cfg(test)]
+mod membership_tests;
+#[cfg(test)]
+mod resolution_tests;
 pub mod tally;
 pub use tally::{Choice, Decision, Tally};
 

@@ -1,0 +1,1 @@
+//! Given/when/then tests of resolutions: opening, modes, meetings, votes, outcomes.
