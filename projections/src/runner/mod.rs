@@ -24,6 +24,8 @@ const CATCH_UP_BATCH: i64 = 2000;
 const LIVE_BATCH: usize = 1000;
 /// How often a live runner checks stream heads against what it applied.
 const REPAIR_INTERVAL: Duration = Duration::from_secs(5);
+/// How old an event must be before the live runner's repair counts it as lost by NATS.
+pub const REPAIR_GRACE: chrono::TimeDelta = chrono::TimeDelta::seconds(3);
 /// How often an idle runner without NATS polls the feed.
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
@@ -244,11 +246,13 @@ pub async fn catch_up<P: Projection>(
 }
 
 /// Applies stream versions the projection has not seen although the log has them (events
-/// NATS lost, or that were never delivered). Returns how many events were applied.
+/// NATS lost, or that were never delivered) and that were recorded more than `grace` ago.
+/// Returns how many events were applied.
 pub async fn repair<P: Projection>(
     projection: &P,
     pool: &PgPool,
     store: &EventStore,
+    grace: chrono::TimeDelta,
 ) -> anyhow::Result<usize> {
     let behind: Vec<(String, i64)> = {
         let client = pool.get().await?;
@@ -265,10 +269,20 @@ pub async fn repair<P: Projection>(
             .map(|r| (r.get(0), r.get(1)))
             .collect()
     };
+    // Events committed moments ago are on their way through NATS; only older ones are
+    // missing. (The NATS path skips what the repair applied, and the other way round.)
+    let cutoff = chrono::Utc::now() - grace;
     let mut applied = 0;
     for (stream_id, version) in behind {
-        let events = store.load_stream(&stream_id, version).await?;
-        applied += apply_events(projection, pool, store, &events, false).await?;
+        let events: Vec<RecordedEvent> = store
+            .load_stream(&stream_id, version)
+            .await?
+            .into_iter()
+            .take_while(|e| e.recorded_at < cutoff)
+            .collect();
+        if !events.is_empty() {
+            applied += apply_events(projection, pool, store, &events, false).await?;
+        }
     }
     Ok(applied)
 }
@@ -385,7 +399,7 @@ async fn run_live<P: Projection>(
                 report(&config.metrics, P::NAME, "nats", &events);
             }
             _ = repair_tick.tick() => {
-                let fixed = repair(projection, &config.pool, store).await?;
+                let fixed = repair(projection, &config.pool, store, REPAIR_GRACE).await?;
                 if fixed > 0 {
                     tracing::warn!(projection = P::NAME, events = fixed, "repaired events missing from NATS");
                 }
