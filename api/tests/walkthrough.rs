@@ -413,6 +413,9 @@ async fn a_fund_from_establishment_to_its_first_distribution() {
     let calls = w.read(&c_token, "/calls").await["items"].clone();
     assert_eq!(calls.as_array().unwrap().len(), 1, "C was called once");
     assert_eq!(calls[0]["allocations"].as_array().unwrap().len(), 1);
+    // The call's amount is on C's notice; what was paid and is in arrears is C's own only.
+    assert_eq!(calls[0]["amount"], "9000000.00");
+    assert_eq!(calls[0]["paid"], "1000000.00");
     let d = w
         .read(
             &c_token,
@@ -424,6 +427,7 @@ async fn a_fund_from_establishment_to_its_first_distribution() {
         json!([{ "lp_id": c, "paid_in": "1000000.00",
                                           "allocated": "17730.50", "paid": "0.00" }])
     );
+    assert_eq!(d["paid"], "0.00", "A was paid, not C");
     let movements = w.read(&c_token, "/movements").await["items"].clone();
     assert_eq!(movements.as_array().unwrap().len(), 1);
     w.app

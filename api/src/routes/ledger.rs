@@ -182,10 +182,18 @@ pub async fn lp_account(
     Ok(read.answer(LpAccountDto::from(account)))
 }
 
-/// Only the lines of `call` an LP token may see; `None` when it has none.
+/// Only the lines of `call` an LP token may see, and for an LP token its own payments and
+/// arrears in place of the call's (the call's amount stays: it is on the notice); `None`
+/// when it has no line.
 fn visible_call(read: &FundRead, mut call: CallDto) -> Option<CallDto> {
+    if read.only_lp.is_none() {
+        return Some(call);
+    }
     call.allocations.retain(|a| read.sees(Some(a.lp_id)));
-    (read.only_lp.is_none() || !call.allocations.is_empty()).then_some(call)
+    let own = call.allocations.first()?;
+    call.paid = own.paid;
+    call.arrears = own.arrears;
+    Some(call)
 }
 
 /// Capital calls with their allocation per LP, by call date (an LP token: the calls on it,
@@ -290,10 +298,15 @@ pub async fn fee_assessment(
     Ok(read.answer(record))
 }
 
-/// Only the lines of `d` an LP token may see; `None` when it has none.
+/// Only the lines of `d` an LP token may see, and for an LP token what was paid to it in
+/// place of the distribution's total paid; `None` when it has no line.
 fn visible_distribution(read: &FundRead, mut d: DistributionDto) -> Option<DistributionDto> {
+    if read.only_lp.is_none() {
+        return Some(d);
+    }
     d.allocations.retain(|a| read.sees(Some(a.lp_id)));
-    (read.only_lp.is_none() || !d.allocations.is_empty()).then_some(d)
+    d.paid = d.allocations.first()?.paid;
+    Some(d)
 }
 
 /// Distributions with their allocation per LP (an LP token: its own line only).
