@@ -131,6 +131,10 @@ pub struct CreateToken {
     /// The limited partner (lp).
     #[arg(long)]
     pub lp: Option<Uuid>,
+    /// The person the token stands for: the member (member) or the observer (observer), as
+    /// recorded in the fund's committee.
+    #[arg(long)]
+    pub person: Option<Uuid>,
     /// The agency (regulator, authority).
     #[arg(long)]
     pub agency: Option<String>,
@@ -212,6 +216,7 @@ async fn token(global: &GlobalOpts, command: TokenCommand) -> anyhow::Result<Exi
                 lp: opts.lp,
                 agency: opts.agency,
                 funds: opts.funds,
+                person: opts.person,
             };
             let principal = Principal::from_scope(opts.role, scope)?;
             let expires_at = opts

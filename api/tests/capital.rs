@@ -224,7 +224,13 @@ async fn only_the_funds_manager_and_custodian_act_on_it() {
     let other = app.establish("B").await;
     let (manager_of_other, custodian_of_other) = app.fund_tokens(other).await;
     let observer = app
-        .token(&Principal::Observer { fund: FundId(fund) }, None)
+        .token(
+            &Principal::Observer {
+                fund: FundId(fund),
+                observer: domain::ObserverId(Uuid::now_v7()),
+            },
+            None,
+        )
         .await;
     let tranche = json!({ "number": 1, "size": "50000000.00", "subscription_date": "2021-09-01" });
 

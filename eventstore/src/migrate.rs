@@ -23,6 +23,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0003_projection_schema_hash",
         include_str!("../../migrations/0003_projection_schema_hash.sql"),
     ),
+    (
+        4,
+        "0004_token_person",
+        include_str!("../../migrations/0004_token_person.sql"),
+    ),
 ];
 
 const LOCK_KEY: i64 = 0x0066_756e_646d_6967; // "fundmig"

@@ -16,7 +16,7 @@ use crate::extract::AppPath;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts};
-use domain::FundId;
+use domain::{FundId, MemberId, ObserverId};
 use uuid::Uuid;
 
 pub use tokens::{create_token, list_tokens, revoke_token, IssuedToken, TokenInfo};
@@ -83,6 +83,8 @@ pub struct Scope {
     pub agency: Option<String>,
     /// A regulator's or authority's funds.
     pub funds: Vec<Uuid>,
+    /// The person a committee token stands for: the member or the observer.
+    pub person: Option<Uuid>,
 }
 
 /// Why a role and a scope do not make a principal.
@@ -111,11 +113,15 @@ pub enum Principal {
         fund: FundId,
         /// The seat.
         seat: i32,
+        /// The person holding it.
+        member: MemberId,
     },
     /// Observer of a fund.
     Observer {
         /// The fund.
         fund: FundId,
+        /// The person.
+        observer: ObserverId,
     },
     /// Custodian of a fund.
     Custodian {
@@ -145,14 +151,15 @@ pub enum Principal {
     },
 }
 
-/// Which scope options a role takes: fund, seat, lp, agency, funds.
-fn options_of(role: Role) -> [bool; 5] {
+/// Which scope options a role takes: fund, seat, lp, agency, funds, person.
+fn options_of(role: Role) -> [bool; 6] {
     match role {
-        Role::Admin => [false; 5],
-        Role::Manager | Role::Observer | Role::Custodian => [true, false, false, false, false],
-        Role::Member => [true, true, false, false, false],
-        Role::Lp => [true, false, true, false, false],
-        Role::Regulator | Role::Authority => [false, false, false, true, true],
+        Role::Admin => [false; 6],
+        Role::Manager | Role::Custodian => [true, false, false, false, false, false],
+        Role::Observer => [true, false, false, false, false, true],
+        Role::Member => [true, true, false, false, false, true],
+        Role::Lp => [true, false, true, false, false, false],
+        Role::Regulator | Role::Authority => [false, false, false, true, true, false],
     }
 }
 
@@ -164,13 +171,16 @@ impl Principal {
             role: role.as_str(),
             problem,
         };
-        const NAMES: [&str; 5] = ["--fund", "--seat", "--lp", "--agency", "--funds"];
+        const NAMES: [&str; 6] = [
+            "--fund", "--seat", "--lp", "--agency", "--funds", "--person",
+        ];
         let given = [
             scope.fund.is_some(),
             scope.seat.is_some(),
             scope.lp.is_some(),
             scope.agency.is_some(),
             !scope.funds.is_empty(),
+            scope.person.is_some(),
         ];
         for ((needed, given), name) in options_of(role).into_iter().zip(given).zip(NAMES) {
             if needed && !given {
@@ -186,6 +196,7 @@ impl Principal {
             lp,
             agency,
             funds,
+            person,
         } = scope;
         let agency = agency.map(|a| a.trim().to_owned());
         if agency.as_deref() == Some("") {
@@ -195,15 +206,20 @@ impl Principal {
         // Presence was checked above; these only turn the options into values.
         let fund = || fund.map(FundId).ok_or_else(|| err("needs --fund".into()));
         let agency = || agency.clone().ok_or_else(|| err("needs --agency".into()));
+        let person = || person.ok_or_else(|| err("needs --person".into()));
         Ok(match role {
             Role::Admin => Principal::Admin,
             Role::Manager => Principal::Manager { fund: fund()? },
-            Role::Observer => Principal::Observer { fund: fund()? },
+            Role::Observer => Principal::Observer {
+                fund: fund()?,
+                observer: ObserverId(person()?),
+            },
             Role::Custodian => Principal::Custodian { fund: fund()? },
             Role::Member => match seat {
                 Some(seat) if SEATS.contains(&seat) => Principal::Member {
                     fund: fund()?,
                     seat,
+                    member: MemberId(person()?),
                 },
                 _ => return Err(err("needs --seat between 1 and 5".into())),
             },
@@ -241,12 +257,15 @@ impl Principal {
         let mut s = Scope::default();
         match self {
             Principal::Admin => {}
-            Principal::Manager { fund }
-            | Principal::Observer { fund }
-            | Principal::Custodian { fund } => s.fund = Some(fund.0),
-            Principal::Member { fund, seat } => {
+            Principal::Manager { fund } | Principal::Custodian { fund } => s.fund = Some(fund.0),
+            Principal::Observer { fund, observer } => {
+                s.fund = Some(fund.0);
+                s.person = Some(observer.0);
+            }
+            Principal::Member { fund, seat, member } => {
                 s.fund = Some(fund.0);
                 s.seat = Some(*seat);
+                s.person = Some(member.0);
             }
             Principal::Lp { fund, lp } => {
                 s.fund = Some(fund.0);
@@ -261,13 +280,15 @@ impl Principal {
     }
 
     /// The actor written into event metadata, e.g. `admin`, `manager:<fund>`,
-    /// `member:<fund>:<seat>`, `lp:<fund>:<lp>`, `regulator:<agency>`.
+    /// `member:<fund>:<seat>:<member>`, `lp:<fund>:<lp>`, `regulator:<agency>`.
     pub fn actor(&self) -> String {
         match self {
             Principal::Admin => "admin".to_owned(),
             Principal::Manager { fund } => format!("manager:{fund}"),
-            Principal::Member { fund, seat } => format!("member:{fund}:{seat}"),
-            Principal::Observer { fund } => format!("observer:{fund}"),
+            Principal::Member { fund, seat, member } => {
+                format!("member:{fund}:{seat}:{}", member.0)
+            }
+            Principal::Observer { fund, observer } => format!("observer:{fund}:{}", observer.0),
             Principal::Custodian { fund } => format!("custodian:{fund}"),
             Principal::Lp { fund, lp } => format!("lp:{fund}:{lp}"),
             Principal::Regulator { agency, .. } => format!("regulator:{agency}"),
@@ -286,7 +307,7 @@ impl Principal {
             Principal::Admin => None,
             Principal::Manager { fund }
             | Principal::Member { fund, .. }
-            | Principal::Observer { fund }
+            | Principal::Observer { fund, .. }
             | Principal::Custodian { fund }
             | Principal::Lp { fund, .. } => Some(vec![*fund]),
             Principal::Regulator { funds, .. } | Principal::Authority { funds, .. } => {

@@ -23,19 +23,28 @@ fn scopes_are_checked_per_role() {
         Principal::Admin
     );
     assert!(Principal::from_scope(Role::Manager, Scope::default()).is_err());
+    let person = Uuid::now_v7();
     let member = |seat| {
         Principal::from_scope(
             Role::Member,
             Scope {
                 fund: Some(f),
                 seat: Some(seat),
+                person: Some(person),
                 ..Scope::default()
             },
         )
     };
     assert!(member(0).is_err());
     assert!(member(6).is_err());
-    assert_eq!(member(5).unwrap().actor(), format!("member:{f}:5"));
+    assert_eq!(member(5).unwrap().actor(), format!("member:{f}:5:{person}"));
+    let no_person = Scope {
+        fund: Some(f),
+        seat: Some(2),
+        ..Scope::default()
+    };
+    let e = Principal::from_scope(Role::Member, no_person).unwrap_err();
+    assert_eq!(e.to_string(), "role member needs --person");
     let stray_seat = Scope {
         fund: Some(f),
         seat: Some(1),
@@ -71,7 +80,15 @@ fn scope_round_trips() {
             fund: f,
             lp: Uuid::now_v7(),
         },
-        Principal::Member { fund: f, seat: 3 },
+        Principal::Member {
+            fund: f,
+            seat: 3,
+            member: domain::MemberId(Uuid::now_v7()),
+        },
+        Principal::Observer {
+            fund: f,
+            observer: domain::ObserverId(Uuid::now_v7()),
+        },
         Principal::Regulator {
             agency: "Shenzhen Finance Bureau".into(),
             funds: vec![f],

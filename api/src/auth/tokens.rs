@@ -17,18 +17,19 @@ pub const TOKEN_PREFIX: &str = "fa_";
 const LAST_USED_GRANULARITY_SECS: f64 = 60.0;
 
 const INSERT: &str = "INSERT INTO api_tokens \
-     (token_id, secret_hash, role, fund_id, seat, lp_id, agency, funds, label, expires_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+     (token_id, secret_hash, role, fund_id, seat, lp_id, agency, funds, label, expires_at, \
+      person_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 const LOOKUP: &str = "SELECT secret_hash, role, fund_id, seat, lp_id, agency, funds, \
      revoked_at IS NOT NULL, expires_at IS NOT NULL AND expires_at <= now(), \
-     coalesce(extract(epoch FROM now() - last_used_at)::float8, 'infinity') \
+     coalesce(extract(epoch FROM now() - last_used_at)::float8, 'infinity'), person_id \
      FROM api_tokens WHERE token_id = $1";
 
 const TOUCH: &str = "UPDATE api_tokens SET last_used_at = now() WHERE token_id = $1";
 
 const LIST: &str = "SELECT token_id, role, fund_id, seat, lp_id, agency, funds, label, \
-     created_at, expires_at, revoked_at, last_used_at FROM api_tokens ORDER BY created_at";
+     created_at, expires_at, revoked_at, last_used_at, person_id FROM api_tokens \
+     ORDER BY created_at";
 
 const REVOKE: &str =
     "UPDATE api_tokens SET revoked_at = now() WHERE token_id = $1 AND revoked_at IS NULL";
@@ -90,6 +91,7 @@ pub async fn create_token(
                 &scope.funds,
                 &label,
                 &expires_at,
+                &scope.person,
             ],
         )
         .await?;
@@ -116,6 +118,7 @@ pub async fn list_tokens(pool: &PgPool) -> anyhow::Result<Vec<TokenInfo>> {
                 lp: r.get(4),
                 agency: r.get(5),
                 funds: r.get(6),
+                person: r.get(12),
             };
             TokenInfo {
                 token_id: r.get(0),
@@ -169,6 +172,7 @@ pub async fn authenticate(pool: &PgPool, token: &str) -> Result<Authenticated, A
         lp: row.get(4),
         agency: row.get(5),
         funds: row.get(6),
+        person: row.get(10),
     };
     let principal = Principal::from_scope(role, scope)
         .map_err(|e| ApiError::internal(anyhow::anyhow!("token {token_id} has {e}")))?;
@@ -215,6 +219,9 @@ fn describe(scope: &Scope) -> String {
     }
     if let Some(lp) = scope.lp {
         parts.push(format!("lp={lp}"));
+    }
+    if let Some(p) = scope.person {
+        parts.push(format!("person={p}"));
     }
     if let Some(a) = &scope.agency {
         parts.push(format!("agency={a:?}"));
