@@ -12,8 +12,10 @@ use domain::Aggregate;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-/// How many times a command is re-decided after losing a race on its stream.
-const MAX_ATTEMPTS: usize = 5;
+/// How many times a command is re-decided after losing a race on its stream. Every round of
+/// a race has a winner, so this many commands racing on one stream (e.g. the members of a
+/// committee voting at once, each retrying) all get through.
+const MAX_ATTEMPTS: usize = 16;
 
 /// How a command is run: who, with which idempotency key, against which version.
 #[derive(Debug, Clone)]

@@ -10,10 +10,10 @@ use crate::state::AppState;
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use domain::fund::{FundCommand, FundEvent};
-use domain::FundId;
+use domain::{Aggregate, FundId};
 use eventstore::repository::CommandContext;
 use eventstore::store::IdempotencyKey;
-use eventstore::Metadata;
+use eventstore::{Metadata, Repository};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -44,6 +44,20 @@ pub struct Executed {
     pub replayed: bool,
 }
 
+/// What a command on any stream did.
+pub struct ExecutedOn<E> {
+    /// The stream written (on a replay: the first request's).
+    pub stream_id: String,
+    /// The stream's version after the command.
+    pub stream_version: i64,
+    /// The global position of the last event written (the log's head when nothing was).
+    pub global_position: i64,
+    /// The events the command wrote; on a replay, the first request's events read back.
+    pub events: Vec<E>,
+    /// `true` when this answers an earlier request with the same `Idempotency-Key`.
+    pub replayed: bool,
+}
+
 /// Runs `command` on the fund's stream on behalf of `request`.
 pub async fn execute(
     state: &AppState,
@@ -51,6 +65,29 @@ pub async fn execute(
     fund_id: FundId,
     command: &FundCommand,
 ) -> Result<Executed, ApiError> {
+    let done = execute_on(state, request, &state.funds, &fund_id.stream_id(), command).await?;
+    let fund_uuid = Uuid::try_parse(&done.stream_id).map_err(ApiError::internal)?;
+    Ok(Executed {
+        result: FundCommandResult {
+            fund_id: fund_uuid,
+            stream_version: done.stream_version,
+            global_position: done.global_position,
+        },
+        events: done.events,
+        replayed: done.replayed,
+    })
+}
+
+/// Runs `command` on the stream `stream_id` of aggregate `A` on behalf of `request`: metadata
+/// from the principal, the `Idempotency-Key` scoped by token with the request's hash,
+/// `If-Match`, then load → decide → append.
+pub async fn execute_on<A: Aggregate>(
+    state: &AppState,
+    request: &CommandRequest<'_>,
+    repository: &Repository<A>,
+    stream_id: &str,
+    command: &A::Command,
+) -> Result<ExecutedOn<A::Event>, ApiError> {
     let auth = request.auth;
     let mut metadata = Metadata::new(auth.principal.actor(), auth.principal.role().as_str());
     metadata.token_id = Some(auth.token_id);
@@ -71,31 +108,26 @@ pub async fn execute(
         idempotency,
         expected_version: request.headers.if_match,
     };
-    let outcome = state
-        .funds
-        .execute(&fund_id.stream_id(), command, &ctx)
-        .await?;
+    let outcome = repository.execute(stream_id, command, &ctx).await?;
     let Some(result) = outcome.result else {
         // Nothing new to record (e.g. a fee year assessed before): the stream as it stands.
-        return Ok(Executed {
-            result: FundCommandResult {
-                fund_id: fund_id.0,
-                stream_version: outcome.stream_version,
-                global_position: state
-                    .store
-                    .head_position()
-                    .await
-                    .map_err(ApiError::internal)?,
-            },
+        return Ok(ExecutedOn {
+            stream_id: stream_id.to_owned(),
+            stream_version: outcome.stream_version,
+            global_position: state
+                .store
+                .head_position()
+                .await
+                .map_err(ApiError::internal)?,
             events: Vec::new(),
             replayed: false,
         });
     };
-    // A replay answers the first request, whose fund id may have been generated.
-    let (stream_id, stream_version) = result.stream_versions.first().cloned().ok_or_else(|| {
-        ApiError::internal(anyhow::anyhow!("stored result without stream versions"))
-    })?;
-    let fund_uuid = Uuid::try_parse(&stream_id).map_err(ApiError::internal)?;
+    // A replay answers the first request, whose stream id may have been generated.
+    let (written_stream, stream_version) =
+        result.stream_versions.first().cloned().ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!("stored result without stream versions"))
+        })?;
     let events = if outcome.replayed {
         // The first request's events: its versions end at `stream_version` and its global
         // positions lie in `first_position..=last_position`, so it wrote at most
@@ -103,29 +135,28 @@ pub async fn execute(
         let span = result.last_position - result.first_position;
         state
             .store
-            .load_stream_range(&stream_id, (stream_version - span).max(1), stream_version)
+            .load_stream_range(&written_stream, (stream_version - span).max(1), stream_version)
             .await
             .map_err(ApiError::internal)?
             .iter()
             .filter(|e| (result.first_position..=result.last_position).contains(&e.global_position))
-            .map(|e| e.decode::<FundEvent>().map_err(ApiError::internal))
+            .map(|e| e.decode::<A::Event>().map_err(ApiError::internal))
             .collect::<Result<_, _>>()?
     } else {
         tracing::info!(
-            fund.id = %fund_uuid,
+            stream.id = %written_stream,
+            stream.kind = A::STREAM_TYPE,
             actor = %ctx.metadata.actor,
             global_position = result.last_position,
             events = outcome.events.len(),
-            "fund command executed"
+            "command executed"
         );
         outcome.events
     };
-    Ok(Executed {
-        result: FundCommandResult {
-            fund_id: fund_uuid,
-            stream_version,
-            global_position: result.last_position,
-        },
+    Ok(ExecutedOn {
+        stream_id: written_stream,
+        stream_version,
+        global_position: result.last_position,
         events,
         replayed: outcome.replayed,
     })
