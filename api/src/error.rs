@@ -271,15 +271,22 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl ApiError {
+    /// A refusal by a domain rule, outside the command path.
+    pub fn rejected(r: &impl Rejection) -> Self {
+        ApiError::Rejected {
+            code: r.code(),
+            rule: r.rule(),
+            detail: r.to_string(),
+            not_found: r.is_not_found(),
+        }
+    }
+}
+
 impl<R: Rejection> From<CommandError<R>> for ApiError {
     fn from(e: CommandError<R>) -> Self {
         match e {
-            CommandError::Rejected(r) => ApiError::Rejected {
-                code: r.code(),
-                rule: r.rule(),
-                detail: r.to_string(),
-                not_found: r.is_not_found(),
-            },
+            CommandError::Rejected(r) => ApiError::rejected(&r),
             CommandError::Conflict {
                 stream_id,
                 expected,

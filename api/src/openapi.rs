@@ -3,7 +3,7 @@
 
 use crate::dto;
 use crate::error::Problem;
-use crate::routes::{capital, funds, ledger, lifecycle, ops};
+use crate::routes::{capital, committee, funds, ledger, lifecycle, ops};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -40,6 +40,15 @@ use utoipa::{Modify, OpenApi};
         ledger::distributions,
         ledger::distribution,
         ledger::movements,
+        committee::appoint_member,
+        committee::appoint_observer,
+        committee::open_resolution,
+        committee::convene,
+        committee::attendance,
+        committee::open_meeting,
+        committee::close_meeting,
+        committee::vote,
+        committee::comment,
         ops::healthz,
         ops::readyz,
         ops::metrics,
@@ -60,6 +69,7 @@ use utoipa::{Modify, OpenApi};
         (name = "lifecycle", description = "The fund's term: extensions approved by the partners' meeting (and the government for guidance funds), closing."),
         (name = "fees", description = "Management fees (管理费, Art. 7): assessments per fee year with their segments."),
         (name = "distributions", description = "Distributions (分配) to the LPs pro rata to paid-in capital."),
+        (name = "committee", description = "The investment committee (投资决策委员会, Art. 14): seats and observers, resolutions, on-site meetings, votes (4 of 5 seats pass), comments."),
         (name = "operations", description = "Health, readiness, metrics and this document."),
     )
 )]

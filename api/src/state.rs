@@ -2,6 +2,8 @@
 
 use crate::clock::{self, Clock};
 use chrono::NaiveDate;
+use domain::committee::membership::Committee;
+use domain::committee::Resolution;
 use domain::fund::Fund;
 use eventstore::{EventStore, Metrics, PgPool, Repository};
 use std::sync::Arc;
@@ -40,6 +42,10 @@ pub struct AppState {
     pub store: EventStore,
     /// Load → decide → append for funds, with its state cache shared by all requests.
     pub funds: Arc<Repository<Fund>>,
+    /// The same for the funds' investment committees.
+    pub committees: Arc<Repository<Committee>>,
+    /// The same for committee resolutions.
+    pub resolutions: Arc<Repository<Resolution>>,
     /// The registry `/metrics` renders (shared with the workers in `serve`).
     pub metrics: Metrics,
     /// NATS, checked by `/readyz`; `None` when the process runs without it (then not ready).
@@ -58,6 +64,8 @@ impl AppState {
         let store = EventStore::new(pool.clone());
         AppState {
             funds: Arc::new(Repository::new(store.clone(), FUND_CACHE)),
+            committees: Arc::new(Repository::new(store.clone(), FUND_CACHE)),
+            resolutions: Arc::new(Repository::new(store.clone(), FUND_CACHE)),
             pool,
             store,
             metrics,
@@ -66,6 +74,11 @@ impl AppState {
             started_at: SystemTime::now(),
             clock: clock::system(),
         }
+    }
+
+    /// Now, by the system clock (resolution deadlines and votes are instants).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
     }
 
     /// Today, by the state's clock.

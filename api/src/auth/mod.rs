@@ -408,6 +408,28 @@ impl FundCapacity for AsCustodian {
     }
 }
 
+/// A committee member of the fund in the path (any seat).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsMember;
+
+impl FundCapacity for AsMember {
+    const NEEDS: &'static str = "this needs the token of a member of the fund's committee";
+    fn holds(principal: &Principal, fund: FundId) -> bool {
+        matches!(principal, Principal::Member { fund: f, .. } if *f == fund)
+    }
+}
+
+/// An observer of the fund in the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsObserver;
+
+impl FundCapacity for AsObserver {
+    const NEEDS: &'static str = "this needs the token of an observer of the fund's committee";
+    fn holds(principal: &Principal, fund: FundId) -> bool {
+        matches!(principal, Principal::Observer { fund: f, .. } if *f == fund)
+    }
+}
+
 #[derive(serde::Deserialize)]
 struct FundPath {
     fund_id: Uuid,

@@ -16,6 +16,8 @@ use uuid::Uuid;
 
 mod capital;
 pub use capital::*;
+mod committee;
+pub use committee::*;
 mod lifecycle;
 pub use lifecycle::*;
 mod reads;

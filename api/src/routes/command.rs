@@ -135,7 +135,11 @@ pub async fn execute_on<A: Aggregate>(
         let span = result.last_position - result.first_position;
         state
             .store
-            .load_stream_range(&written_stream, (stream_version - span).max(1), stream_version)
+            .load_stream_range(
+                &written_stream,
+                (stream_version - span).max(1),
+                stream_version,
+            )
             .await
             .map_err(ApiError::internal)?
             .iter()

@@ -3,6 +3,7 @@
 
 pub mod capital;
 mod command;
+pub mod committee;
 pub mod funds;
 pub mod ledger;
 pub mod lifecycle;
@@ -139,6 +140,51 @@ pub fn table() -> Vec<Route> {
             ledger::distribution,
         ),
         route(Verb::Get, "/funds/{fund_id}/movements", ledger::movements),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/committee/seats/{seat}/appointment",
+            committee::appoint_member,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/committee/observers",
+            committee::appoint_observer,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/resolutions",
+            committee::open_resolution,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/resolutions/{resolution_id}/meeting",
+            committee::convene,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/resolutions/{resolution_id}/attendance",
+            committee::attendance,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/resolutions/{resolution_id}/meeting/opening",
+            committee::open_meeting,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/resolutions/{resolution_id}/meeting/closing",
+            committee::close_meeting,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/resolutions/{resolution_id}/votes",
+            committee::vote,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/resolutions/{resolution_id}/comments",
+            committee::comment,
+        ),
         route(Verb::Get, "/healthz", ops::healthz),
         route(Verb::Get, "/readyz", ops::readyz),
         route(Verb::Get, "/metrics", ops::metrics),

@@ -161,6 +161,8 @@ impl Status {
 /// What the opening fixed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Opened {
+    /// The fund whose committee decides.
+    pub fund: crate::FundId,
     /// Written or on-site.
     pub mode: Mode,
     /// Until when votes are taken.
@@ -225,6 +227,7 @@ impl Aggregate for Resolution {
     fn evolve(&mut self, event: &ResolutionEvent) {
         match event {
             ResolutionEvent::ResolutionOpened {
+                fund_id,
                 mode,
                 deadline,
                 seats,
@@ -233,6 +236,7 @@ impl Aggregate for Resolution {
                 ..
             } => {
                 self.opened = Some(Opened {
+                    fund: *fund_id,
                     mode: *mode,
                     deadline: *deadline,
                     seats: seats.clone(),

@@ -1,0 +1,556 @@
+//! The investment committee over REST (SPEC §4): the manager records appointments, opens
+//! resolutions and runs on-site meetings; members vote for their own seat; observers comment.
+//!
+//! A resolution is opened before the committee as it stands (the fund's policy gives the
+//! seats, quorum and written-vote limit; the committee gives each seat's member and the
+//! observers). A member token names its seat and its person: it votes only for that seat, only
+//! on resolutions on which that person holds it (a re-appointed seat's new member votes on
+//! resolutions opened after the re-appointment). A resolution of another fund is answered as
+//! if it did not exist (`404 resolution_not_found`).
+
+use super::capital::{CommandHeaderParams, CommandProblems};
+use super::command::{self, execute_on, CommandRequest, ExecutedOn};
+use crate::auth::{AsManager, AsMember, AsObserver, FundActor, FundCapacity, Principal};
+use crate::dto::{
+    AppointMemberRequest, AppointObserverRequest, AttendanceRequest, CommentRequest,
+    CommitteeCommandResult, ConveneRequest, EmptyRequest, OpenResolutionRequest,
+    ResolutionCommandResult, TallyDto, VoteRequest,
+};
+use crate::error::{ApiError, Problem};
+use crate::extract::{AppPath, CommandHeaders, JsonBody};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{Method, Uri};
+use axum::response::Response;
+use domain::committee::membership::{self, Committee, CommitteeCommand};
+use domain::committee::{
+    Attendee, Resolution, ResolutionCommand, ResolutionError, ResolutionEvent, SeatHolder,
+};
+use domain::fund::{Fund, FundError};
+use domain::{FundId, MemberId, ObserverId, ResolutionId};
+use uuid::Uuid;
+
+/// The request parts the command path hashes.
+type Parts<'a> = (&'a Method, &'a Uri, &'a [u8]);
+
+fn request<'a, C>(
+    actor: &'a FundActor<C>,
+    headers: &'a CommandHeaders,
+    (method, uri, body): Parts<'a>,
+) -> CommandRequest<'a> {
+    CommandRequest {
+        auth: &actor.auth,
+        headers,
+        method,
+        uri,
+        body,
+    }
+}
+
+/// The fund, established and not closed.
+async fn open_fund(state: &AppState, fund: FundId) -> Result<Fund, ApiError> {
+    let (fund_state, _) = state
+        .funds
+        .load(&fund.stream_id())
+        .await
+        .map_err(ApiError::internal)?;
+    if fund_state.terms.is_none() {
+        return Err(ApiError::FundNotFound);
+    }
+    if fund_state.lifecycle.closed_on.is_some() {
+        return Err(ApiError::rejected(&FundError::FundClosed));
+    }
+    Ok(fund_state)
+}
+
+fn committee_result(
+    done: &ExecutedOn<membership::CommitteeEvent>,
+    fund: FundId,
+    person: Uuid,
+) -> CommitteeCommandResult {
+    CommitteeCommandResult {
+        fund_id: fund.0,
+        stream_version: done.stream_version,
+        global_position: done.global_position,
+        person_id: person,
+    }
+}
+
+/// Record that a seat's appointing body appointed a member (manager of the fund).
+#[utoipa::path(
+    post,
+    path = "/funds/{fund_id}/committee/seats/{seat}/appointment",
+    tag = "committee",
+    request_body = AppointMemberRequest,
+    params(("fund_id" = Uuid, Path, description = "The fund"),
+           ("seat" = u32, Path, description = "The seat, 1-based"), CommandHeaderParams),
+    responses(
+        (status = 201, description = "Appointed (or already so)", body = CommitteeCommandResult),
+        (status = 422, description = "Invalid body (`invalid_request`) or refused (`no_such_seat` with `rule` Art. 14, `invalid_name`, `member_holds_another_seat`, `appointment_out_of_order`, `fund_closed`)", body = Problem, content_type = "application/problem+json"),
+        CommandProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn appoint_member(
+    State(state): State<AppState>,
+    actor: FundActor<AsManager>,
+    AppPath((_fund, seat)): AppPath<(Uuid, u32)>,
+    headers: CommandHeaders,
+    method: Method,
+    uri: Uri,
+    body: JsonBody<AppointMemberRequest>,
+) -> Result<Response, ApiError> {
+    let fund = open_fund(&state, actor.fund).await?;
+    let seat_bodies = fund
+        .terms
+        .map(|t| t.policy.committee.seats.clone())
+        .unwrap_or_default();
+    let member = body.value.member_id.unwrap_or_else(Uuid::now_v7);
+    let command = CommitteeCommand::AppointMember {
+        fund_id: actor.fund,
+        seat_bodies,
+        seat,
+        member: MemberId(member),
+        name: body.value.name.clone(),
+        appointed_on: body.value.appointed_on,
+    };
+    let r = request(&actor, &headers, (&method, &uri, &body.bytes));
+    let stream = membership::stream_id(actor.fund);
+    let done = execute_on(&state, &r, &state.committees, &stream, &command).await?;
+    command::created(
+        committee_result(&done, actor.fund, member),
+        None,
+        done.replayed,
+    )
+}
+
+/// Record an observer of the committee (manager of the fund).
+#[utoipa::path(
+    post,
+    path = "/funds/{fund_id}/committee/observers",
+    tag = "committee",
+    request_body = AppointObserverRequest,
+    params(("fund_id" = Uuid, Path, description = "The fund"), CommandHeaderParams),
+    responses(
+        (status = 201, description = "Recorded", body = CommitteeCommandResult),
+        (status = 422, description = "Invalid body (`invalid_request`) or refused (`invalid_name`, `observer_already_appointed`, `fund_closed`)", body = Problem, content_type = "application/problem+json"),
+        CommandProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn appoint_observer(
+    State(state): State<AppState>,
+    actor: FundActor<AsManager>,
+    headers: CommandHeaders,
+    method: Method,
+    uri: Uri,
+    body: JsonBody<AppointObserverRequest>,
+) -> Result<Response, ApiError> {
+    open_fund(&state, actor.fund).await?;
+    let observer = body.value.observer_id.unwrap_or_else(Uuid::now_v7);
+    let command = CommitteeCommand::AppointObserver {
+        fund_id: actor.fund,
+        observer: ObserverId(observer),
+        name: body.value.name.clone(),
+        body: body.value.body.clone(),
+    };
+    let r = request(&actor, &headers, (&method, &uri, &body.bytes));
+    let stream = membership::stream_id(actor.fund);
+    let done = execute_on(&state, &r, &state.committees, &stream, &command).await?;
+    command::created(
+        committee_result(&done, actor.fund, observer),
+        None,
+        done.replayed,
+    )
+}
+
+/// The answer of a resolution command: where it stands after the command.
+async fn resolution_answer(
+    state: &AppState,
+    fund: FundId,
+    id: ResolutionId,
+    done: ExecutedOn<ResolutionEvent>,
+) -> Result<Response, ApiError> {
+    let (resolution, _) = state
+        .resolutions
+        .load(&id.stream_id())
+        .await
+        .map_err(ApiError::internal)?;
+    let status = resolution.status.map_or("open", |s| s.as_str()).to_owned();
+    let tally = resolution.tally().unwrap_or_default();
+    let body = ResolutionCommandResult {
+        fund_id: fund.0,
+        resolution_id: id.0,
+        stream_version: done.stream_version,
+        global_position: done.global_position,
+        status,
+        tally: TallyDto::from(tally),
+    };
+    command::created(body, None, done.replayed)
+}
+
+/// Open a resolution before the committee as it stands now (manager of the fund).
+#[utoipa::path(
+    post,
+    path = "/funds/{fund_id}/resolutions",
+    tag = "committee",
+    request_body = OpenResolutionRequest,
+    params(("fund_id" = Uuid, Path, description = "The fund"), CommandHeaderParams),
+    responses(
+        (status = 201, description = "Opened", body = ResolutionCommandResult),
+        (status = 422, description = "Invalid body (`invalid_request`) or refused (`on_site_meeting_required` with `rule` Art. 15(6), `invalid_text`, `negative_amount`, `deadline_not_after_opening`, `invalid_committee`, `resolution_already_opened`, `fund_closed`)", body = Problem, content_type = "application/problem+json"),
+        CommandProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn open_resolution(
+    State(state): State<AppState>,
+    actor: FundActor<AsManager>,
+    headers: CommandHeaders,
+    method: Method,
+    uri: Uri,
+    body: JsonBody<OpenResolutionRequest>,
+) -> Result<Response, ApiError> {
+    let fund = open_fund(&state, actor.fund).await?;
+    let Some(terms) = fund.terms else {
+        return Err(ApiError::FundNotFound);
+    };
+    let policy = &terms.policy.committee;
+    let (committee, _): (Committee, i64) = state
+        .committees
+        .load(&membership::stream_id(actor.fund))
+        .await
+        .map_err(ApiError::internal)?;
+    let seats = policy
+        .seats
+        .iter()
+        .zip(1u32..)
+        .map(|(body, seat)| SeatHolder {
+            seat,
+            body: body.clone(),
+            member: committee.seats.get(&seat).map(|a| a.member),
+        })
+        .collect();
+    let r = &body.value;
+    let id = ResolutionId(r.resolution_id.unwrap_or_else(Uuid::now_v7));
+    let command = ResolutionCommand::Open {
+        resolution_id: id,
+        fund_id: actor.fund,
+        subject: (&r.subject).into(),
+        amount: r.amount.0,
+        mode: r.mode.into(),
+        deadline: r.deadline,
+        seats,
+        observers: committee.observers.keys().copied().collect(),
+        quorum: policy.approvals_to_pass,
+        written_vote_max: policy.written_vote_max,
+        documents: r.documents.iter().map(Into::into).collect(),
+        now: state.now(),
+    };
+    let req = request(&actor, &headers, (&method, &uri, &body.bytes));
+    let done = execute_on(&state, &req, &state.resolutions, &id.stream_id(), &command).await?;
+    // A replay answers the first request, whose id may have been generated.
+    let id = ResolutionId(Uuid::try_parse(&done.stream_id).map_err(ApiError::internal)?);
+    resolution_answer(&state, actor.fund, id, done).await
+}
+
+/// The resolution of the path, if it is the fund's.
+async fn fund_resolution(
+    state: &AppState,
+    fund: FundId,
+    id: ResolutionId,
+) -> Result<Resolution, ApiError> {
+    let (resolution, _) = state
+        .resolutions
+        .load(&id.stream_id())
+        .await
+        .map_err(ApiError::internal)?;
+    match &resolution.opened {
+        Some(opened) if opened.fund == fund => Ok(resolution),
+        _ => Err(ApiError::rejected(&ResolutionError::NotFound)),
+    }
+}
+
+/// Runs a command on the fund's resolution of the path and answers where it stands.
+async fn on_resolution<C>(
+    state: &AppState,
+    actor: &FundActor<C>,
+    id: Uuid,
+    headers: &CommandHeaders,
+    parts: Parts<'_>,
+    command: ResolutionCommand,
+) -> Result<Response, ApiError> {
+    let id = ResolutionId(id);
+    fund_resolution(state, actor.fund, id).await?;
+    let req = request(actor, headers, parts);
+    let done = execute_on(state, &req, &state.resolutions, &id.stream_id(), &command).await?;
+    resolution_answer(state, actor.fund, id, done).await
+}
+
+/// The path of a resolution.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[expect(dead_code, reason = "documents parameters; extracted as a tuple")]
+pub struct ResolutionPath {
+    /// The fund.
+    fund_id: Uuid,
+    /// The resolution.
+    resolution_id: Uuid,
+}
+
+/// Convene the on-site meeting of a resolution (manager of the fund).
+#[utoipa::path(
+    post,
+    path = "/funds/{fund_id}/resolutions/{resolution_id}/meeting",
+    tag = "committee",
+    request_body = ConveneRequest,
+    params(ResolutionPath, CommandHeaderParams),
+    responses(
+        (status = 201, description = "Convened", body = ResolutionCommandResult),
+        (status = 422, description = "Refused (`not_a_meeting`, `meeting_already_convened`, `resolution_decided`, `deadline_passed`, `invalid_text`)", body = Problem, content_type = "application/problem+json"),
+        CommandProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn convene(
+    State(state): State<AppState>,
+    actor: FundActor<AsManager>,
+    AppPath((_fund, id)): AppPath<(Uuid, Uuid)>,
+    headers: CommandHeaders,
+    method: Method,
+    uri: Uri,
+    body: JsonBody<ConveneRequest>,
+) -> Result<Response, ApiError> {
+    let command = ResolutionCommand::Convene {
+        meets_at: body.value.meets_at,
+        place: body.value.place.clone(),
+        now: state.now(),
+    };
+    on_resolution(
+        &state,
+        &actor,
+        id,
+        &headers,
+        (&method, &uri, &body.bytes),
+        command,
+    )
+    .await
+}
+
+/// Record that a member (by seat) or an observer attends the meeting (manager of the fund).
+#[utoipa::path(
+    post,
+    path = "/funds/{fund_id}/resolutions/{resolution_id}/attendance",
+    tag = "committee",
+    request_body = AttendanceRequest,
+    params(ResolutionPath, CommandHeaderParams),
+    responses(
+        (status = 201, description = "Recorded (or already so)", body = ResolutionCommandResult),
+        (status = 422, description = "Invalid body (`invalid_request`: give exactly one of `seat`, `observer_id`) or refused (`meeting_not_convened`, `meeting_closed`, `seat_not_on_resolution`, `observer_not_on_resolution`, `not_a_meeting`, `resolution_decided`)", body = Problem, content_type = "application/problem+json"),
+        CommandProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn attendance(
+    State(state): State<AppState>,
+    actor: FundActor<AsManager>,
+    AppPath((_fund, id)): AppPath<(Uuid, Uuid)>,
+    headers: CommandHeaders,
+    method: Method,
+    uri: Uri,
+    body: JsonBody<AttendanceRequest>,
+) -> Result<Response, ApiError> {
+    let attendee = match (body.value.seat, body.value.observer_id) {
+        (Some(seat), None) => Attendee::Member { seat },
+        (None, Some(observer)) => Attendee::Observer {
+            observer: ObserverId(observer),
+        },
+        _ => {
+            return Err(ApiError::InvalidRequest(
+                "give exactly one of seat and observer_id".to_owned(),
+            ))
+        }
+    };
+    let command = ResolutionCommand::RecordAttendance {
+        attendee,
+        now: state.now(),
+    };
+    on_resolution(
+        &state,
+        &actor,
+        id,
+        &headers,
+        (&method, &uri, &body.bytes),
+        command,
+    )
+    .await
+}
+
+/// Open the meeting: attending members may vote (manager of the fund).
+#[utoipa::path(
+    post,
+    path = "/funds/{fund_id}/resolutions/{resolution_id}/meeting/opening",
+    tag = "committee",
+    request_body = EmptyRequest,
+    params(ResolutionPath, CommandHeaderParams),
+    responses(
+        (status = 201, description = "Opened", body = ResolutionCommandResult),
+        (status = 422, description = "Refused (`meeting_not_convened`, `meeting_already_open`, `not_a_meeting`, `resolution_decided`, `deadline_passed`)", body = Problem, content_type = "application/problem+json"),
+        CommandProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn open_meeting(
+    State(state): State<AppState>,
+    actor: FundActor<AsManager>,
+    AppPath((_fund, id)): AppPath<(Uuid, Uuid)>,
+    headers: CommandHeaders,
+    method: Method,
+    uri: Uri,
+    body: JsonBody<EmptyRequest>,
+) -> Result<Response, ApiError> {
+    let command = ResolutionCommand::OpenMeeting { now: state.now() };
+    on_resolution(
+        &state,
+        &actor,
+        id,
+        &headers,
+        (&method, &uri, &body.bytes),
+        command,
+    )
+    .await
+}
+
+/// Close the meeting: no more votes; without the quorum the resolution fails (manager).
+#[utoipa::path(
+    post,
+    path = "/funds/{fund_id}/resolutions/{resolution_id}/meeting/closing",
+    tag = "committee",
+    request_body = EmptyRequest,
+    params(ResolutionPath, CommandHeaderParams),
+    responses(
+        (status = 201, description = "Closed", body = ResolutionCommandResult),
+        (status = 422, description = "Refused (`meeting_not_open` with `rule` Art. 15(6), `not_a_meeting`)", body = Problem, content_type = "application/problem+json"),
+        CommandProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn close_meeting(
+    State(state): State<AppState>,
+    actor: FundActor<AsManager>,
+    AppPath((_fund, id)): AppPath<(Uuid, Uuid)>,
+    headers: CommandHeaders,
+    method: Method,
+    uri: Uri,
+    body: JsonBody<EmptyRequest>,
+) -> Result<Response, ApiError> {
+    let command = ResolutionCommand::CloseMeeting { now: state.now() };
+    on_resolution(
+        &state,
+        &actor,
+        id,
+        &headers,
+        (&method, &uri, &body.bytes),
+        command,
+    )
+    .await
+}
+
+/// Vote for the token's own seat (a member of the fund's committee). A cast vote is final;
+/// the vote that settles the resolution also records its outcome.
+#[utoipa::path(
+    post,
+    path = "/funds/{fund_id}/resolutions/{resolution_id}/votes",
+    tag = "committee",
+    request_body = VoteRequest,
+    params(ResolutionPath, CommandHeaderParams),
+    responses(
+        (status = 201, description = "Cast; `status` says whether it settled the resolution", body = ResolutionCommandResult),
+        (status = 422, description = "Invalid body (`invalid_request`) or refused (`seat_already_voted` and `resolution_decided` with `rule` Art. 14, `deadline_passed`, `meeting_not_open` and `not_attending` with `rule` Art. 15(6), `seat_not_on_resolution`, `invalid_text`)", body = Problem, content_type = "application/problem+json"),
+        CommandProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn vote(
+    State(state): State<AppState>,
+    actor: FundActor<AsMember>,
+    AppPath((_fund, id)): AppPath<(Uuid, Uuid)>,
+    headers: CommandHeaders,
+    method: Method,
+    uri: Uri,
+    body: JsonBody<VoteRequest>,
+) -> Result<Response, ApiError> {
+    let Principal::Member { seat, member, .. } = actor.auth.principal else {
+        return Err(ApiError::Forbidden(<AsMember as FundCapacity>::NEEDS));
+    };
+    let seat =
+        u32::try_from(seat).map_err(|_| ApiError::Forbidden(<AsMember as FundCapacity>::NEEDS))?;
+    let resolution = fund_resolution(&state, actor.fund, ResolutionId(id)).await?;
+    let holder = resolution
+        .opened
+        .as_ref()
+        .and_then(|o| o.seats.iter().find(|s| s.seat == seat))
+        .and_then(|s| s.member);
+    if holder != Some(member) {
+        return Err(ApiError::Forbidden(
+            "this seat is held by another member on this resolution",
+        ));
+    }
+    let command = ResolutionCommand::CastVote {
+        seat,
+        choice: body.value.choice.into(),
+        reason: body.value.reason.clone(),
+        now: state.now(),
+    };
+    on_resolution(
+        &state,
+        &actor,
+        id,
+        &headers,
+        (&method, &uri, &body.bytes),
+        command,
+    )
+    .await
+}
+
+/// Comment on a resolution (an observer of the fund's committee; observers never vote).
+#[utoipa::path(
+    post,
+    path = "/funds/{fund_id}/resolutions/{resolution_id}/comments",
+    tag = "committee",
+    request_body = CommentRequest,
+    params(ResolutionPath, CommandHeaderParams),
+    responses(
+        (status = 201, description = "Recorded", body = ResolutionCommandResult),
+        (status = 422, description = "Invalid body (`invalid_request`) or refused (`observer_not_on_resolution`, `resolution_decided`, `deadline_passed`, `invalid_text`)", body = Problem, content_type = "application/problem+json"),
+        CommandProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn comment(
+    State(state): State<AppState>,
+    actor: FundActor<AsObserver>,
+    AppPath((_fund, id)): AppPath<(Uuid, Uuid)>,
+    headers: CommandHeaders,
+    method: Method,
+    uri: Uri,
+    body: JsonBody<CommentRequest>,
+) -> Result<Response, ApiError> {
+    let Principal::Observer { observer, .. } = actor.auth.principal else {
+        return Err(ApiError::Forbidden(<AsObserver as FundCapacity>::NEEDS));
+    };
+    let command = ResolutionCommand::Comment {
+        observer,
+        text: body.value.text.clone(),
+        now: state.now(),
+    };
+    on_resolution(
+        &state,
+        &actor,
+        id,
+        &headers,
+        (&method, &uri, &body.bytes),
+        command,
+    )
+    .await
+}
