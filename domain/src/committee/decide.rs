@@ -151,7 +151,10 @@ fn open(r: &Resolution, o: Opening<'_>) -> Decided {
     if o.seats.is_empty() || numbers != expected || o.quorum == 0 {
         return Err(ResolutionError::InvalidCommittee);
     }
-    if o.quorum > o.seats.len() as u32 {
+    // The seats held must be able to carry it, and nobody holds two seats.
+    let held: Vec<_> = o.seats.iter().filter_map(|s| s.member).collect();
+    let people: BTreeSet<_> = held.iter().collect();
+    if o.quorum > held.len() as u32 || people.len() != held.len() {
         return Err(ResolutionError::InvalidCommittee);
     }
     let documents = o
@@ -233,7 +236,10 @@ fn attend(r: &Resolution, attendee: Attendee, now: DateTime<Utc>) -> Decided {
     if r.meeting.attendees.contains(&attendee) {
         return Ok(Vec::new());
     }
-    Ok(vec![ResolutionEvent::AttendanceRecorded { attendee, at: now }])
+    Ok(vec![ResolutionEvent::AttendanceRecorded {
+        attendee,
+        at: now,
+    }])
 }
 
 fn close_meeting(r: &Resolution, now: DateTime<Utc>) -> Decided {
@@ -241,6 +247,11 @@ fn close_meeting(r: &Resolution, now: DateTime<Utc>) -> Decided {
     meeting_mode(opened)?;
     if !r.meeting.open {
         return Err(ResolutionError::MeetingNotOpen);
+    }
+    // Past the deadline an undecided resolution lapses (the scheduler records it); closing
+    // the meeting then would race the lapse.
+    if r.status == Some(Status::Open) && now >= opened.deadline {
+        return Err(ResolutionError::DeadlinePassed);
     }
     let mut events = vec![ResolutionEvent::MeetingClosed { at: now }];
     // Nobody can vote after the meeting: without the quorum now, it never comes.
@@ -278,7 +289,11 @@ fn vote(
     }
     let reason = match reason.map(str::trim) {
         None | Some("") => None,
-        Some(_) => Some(text(reason.unwrap_or_default(), "reason", MAX_REMARK_CHARS)?),
+        Some(_) => Some(text(
+            reason.unwrap_or_default(),
+            "reason",
+            MAX_REMARK_CHARS,
+        )?),
     };
     let Some(member) = holder.member else {
         return Err(ResolutionError::NoSuchSeat(seat));

@@ -32,7 +32,11 @@ pub mod membership;
 #[cfg(test)]
 mod membership_tests;
 #[cfg(test)]
+mod resolution_meeting_tests;
+#[cfg(test)]
 mod resolution_tests;
+#[cfg(test)]
+mod resolution_vote_tests;
 pub mod tally;
 pub use tally::{Choice, Decision, Tally};
 

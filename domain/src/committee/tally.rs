@@ -113,8 +113,14 @@ mod tests {
     #[test]
     fn four_approvals_of_five_seats_pass() {
         assert_eq!(decide(&[Approve, Approve, Approve]), Decision::Open);
-        assert_eq!(decide(&[Approve, Approve, Approve, Approve]), Decision::Passed);
-        assert_eq!(decide(&[Approve, Approve, Approve, Reject, Approve]), Decision::Passed);
+        assert_eq!(
+            decide(&[Approve, Approve, Approve, Approve]),
+            Decision::Passed
+        );
+        assert_eq!(
+            decide(&[Approve, Approve, Approve, Reject, Approve]),
+            Decision::Passed
+        );
     }
 
     #[test]
@@ -122,7 +128,10 @@ mod tests {
         assert_eq!(decide(&[Reject]), Decision::Open);
         assert_eq!(decide(&[Reject, Abstain]), Decision::Failed);
         assert_eq!(decide(&[Recuse, Recuse]), Decision::Failed);
-        assert_eq!(decide(&[Approve, Approve, Approve, Reject, Reject]), Decision::Failed);
+        assert_eq!(
+            decide(&[Approve, Approve, Approve, Reject, Reject]),
+            Decision::Failed
+        );
     }
 
     #[test]
