@@ -13,8 +13,11 @@
 //! - [`funds`]: the funds read model (`GET /funds`, `GET /funds/{id}`).
 //! - [`capital`]: each fund's capital: totals, LP accounts, calls, movements, fee
 //!   assessments and distributions.
+//! - [`committee`]: each fund's investment committee and the resolutions put to it, with
+//!   their votes, meetings, comments and outcomes.
 
 pub mod capital;
+pub mod committee;
 pub mod funds;
 pub mod nats;
 pub mod runner;
@@ -70,4 +73,5 @@ pub trait Projection: Send + Sync + 'static {
 pub const ALL: &[&str] = &[
     funds::FundsProjection::NAME,
     capital::CapitalProjection::NAME,
+    committee::CommitteeProjection::NAME,
 ];

@@ -4,7 +4,8 @@
 //! # Layout
 //! - [`lease`]: the advisory-lock lease the once-per-database workers hold, and their restarts.
 //! - [`relay`]: the checkpointed reader of the gap-safe feed that publishes to JetStream.
-//! - [`scheduler`]: records the phase changes and fee assessments due by date, under a lease.
+//! - [`scheduler`]: records the phase changes and fee assessments due by date, and the lapse
+//!   of committee resolutions at their deadline, under a lease.
 
 pub mod lease;
 pub mod relay;
@@ -39,6 +40,9 @@ pub struct WorkersOptions {
     pub scheduler_interval: Duration,
     /// The scheduler's "today" (default [`scheduler::system_clock`]).
     pub scheduler_clock: scheduler::Clock,
+    /// The scheduler's "now", compared with resolution deadlines (default
+    /// [`scheduler::system_now`]).
+    pub scheduler_now: scheduler::NowClock,
 }
 
 impl Default for WorkersOptions {
@@ -46,6 +50,7 @@ impl Default for WorkersOptions {
         WorkersOptions {
             scheduler_interval: scheduler::DEFAULT_INTERVAL,
             scheduler_clock: scheduler::system_clock(),
+            scheduler_now: scheduler::system_now(),
         }
     }
 }
@@ -75,10 +80,12 @@ pub async fn run_all_with(config: WorkersConfig, options: WorkersOptions) -> any
         shutdown: config.shutdown.clone(),
     };
     let funds = projections::runner::run(projections::funds::FundsProjection, runner.clone());
-    let capital = projections::runner::run(projections::capital::CapitalProjection, runner);
+    let capital = projections::runner::run(projections::capital::CapitalProjection, runner.clone());
+    let committee = projections::runner::run(projections::committee::CommitteeProjection, runner);
     let scheduler = scheduler::run(scheduler::SchedulerConfig {
         interval: options.scheduler_interval,
         clock: options.scheduler_clock,
+        now: options.scheduler_now,
         ..scheduler::SchedulerConfig::new(
             config.pool.clone(),
             config.database_url.clone(),
@@ -86,6 +93,6 @@ pub async fn run_all_with(config: WorkersConfig, options: WorkersOptions) -> any
             config.shutdown.clone(),
         )
     });
-    tokio::try_join!(relay.run(), funds, capital, scheduler)?;
+    tokio::try_join!(relay.run(), funds, capital, committee, scheduler)?;
     Ok(())
 }

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
 use uuid::Uuid;
-use workers::scheduler::{self, tick, SchedulerConfig, TickReport};
+use workers::scheduler::{self, tick, Repositories, SchedulerConfig, TickReport};
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -101,6 +101,12 @@ async fn fee_years(db: &TestDb) -> Vec<i64> {
         .collect()
 }
 
+/// A tick on `day`, its "now" at noon in China (04:00 UTC).
+async fn tick_on(repos: &Repositories, day: &str) -> TickReport {
+    let now = d(day).and_hms_opt(4, 0, 0).unwrap().and_utc();
+    tick(repos, d(day), now).await.unwrap()
+}
+
 fn nothing_recorded(funds: usize) -> TickReport {
     TickReport {
         funds,
@@ -111,17 +117,17 @@ fn nothing_recorded(funds: usize) -> TickReport {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_exit_phase_is_recorded_on_its_date_exactly_once() {
     let db = test_db().await;
-    let repo = Repository::<Fund>::new(db.store(), 100);
-    fund(&repo, "2021-09-01", FundPolicy::default()).await;
+    let repo = Repositories::new(db.store(), 100);
+    fund(&repo.funds, "2021-09-01", FundPolicy::default()).await;
 
-    let before = tick(&repo, d("2024-08-31")).await.unwrap();
+    let before = tick_on(&repo, "2024-08-31").await;
     assert_eq!(
         (before.funds, before.phase_changes, before.failures),
         (1, 0, 0)
     );
     assert!(phase_changes(&db).await.is_empty());
 
-    let on_the_day = tick(&repo, d("2024-09-01")).await.unwrap();
+    let on_the_day = tick_on(&repo, "2024-09-01").await;
     assert_eq!(on_the_day.phase_changes, 1);
     let recorded = events_of(&db, "PhaseChanged").await;
     assert_eq!(recorded.len(), 1);
@@ -131,50 +137,35 @@ async fn the_exit_phase_is_recorded_on_its_date_exactly_once() {
     assert_eq!(actor, scheduler::ACTOR);
 
     // Again the same day, the next day, and from a restarted process (an empty cache).
-    assert_eq!(
-        tick(&repo, d("2024-09-01")).await.unwrap(),
-        nothing_recorded(1)
-    );
-    assert_eq!(
-        tick(&repo, d("2024-09-02")).await.unwrap(),
-        nothing_recorded(1)
-    );
-    let restarted = Repository::<Fund>::new(db.store(), 100);
-    assert_eq!(
-        tick(&restarted, d("2024-09-02")).await.unwrap(),
-        nothing_recorded(1)
-    );
+    assert_eq!(tick_on(&repo, "2024-09-01").await, nothing_recorded(1));
+    assert_eq!(tick_on(&repo, "2024-09-02").await, nothing_recorded(1));
+    let restarted = Repositories::new(db.store(), 100);
+    assert_eq!(tick_on(&restarted, "2024-09-02").await, nothing_recorded(1));
     assert_eq!(phase_changes(&db).await.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_fee_year_is_assessed_once_after_it_ends() {
     let db = test_db().await;
-    let repo = Repository::<Fund>::new(db.store(), 100);
-    let fund_id = fund(&repo, "2021-09-01", FundPolicy::default()).await;
+    let repo = Repositories::new(db.store(), 100);
+    let fund_id = fund(&repo.funds, "2021-09-01", FundPolicy::default()).await;
 
-    let before_2023_ends = tick(&repo, d("2023-12-31")).await.unwrap();
+    let before_2023_ends = tick_on(&repo, "2023-12-31").await;
     assert_eq!(before_2023_ends.fees_assessed, 2);
     assert_eq!(before_2023_ends.failures, 0);
     assert_eq!(fee_years(&db).await, [2021, 2022]);
 
-    let new_year = tick(&repo, d("2024-01-01")).await.unwrap();
+    let new_year = tick_on(&repo, "2024-01-01").await;
     assert_eq!(new_year.fees_assessed, 1);
     assert_eq!(fee_years(&db).await, [2021, 2022, 2023]);
 
-    assert_eq!(
-        tick(&repo, d("2024-01-01")).await.unwrap(),
-        nothing_recorded(1)
-    );
-    let restarted = Repository::<Fund>::new(db.store(), 100);
-    assert_eq!(
-        tick(&restarted, d("2024-06-30")).await.unwrap(),
-        nothing_recorded(1)
-    );
+    assert_eq!(tick_on(&repo, "2024-01-01").await, nothing_recorded(1));
+    let restarted = Repositories::new(db.store(), 100);
+    assert_eq!(tick_on(&restarted, "2024-06-30").await, nothing_recorded(1));
     assert_eq!(fee_years(&db).await, [2021, 2022, 2023]);
 
     // 2021 is partial, from the establishment date: 50,000,000 × 1% × 122 / 365.
-    let (state, _) = repo.load(&fund_id.stream_id()).await.unwrap();
+    let (state, _) = repo.funds.load(&fund_id.stream_id()).await.unwrap();
     let y2021 = &state.fees[&2021].assessment;
     assert_eq!(y2021.period_from, d("2021-09-01"));
     assert_eq!(y2021.period_to, d("2021-12-31"));
@@ -196,16 +187,16 @@ async fn concurrent_ticks_record_each_fact_once() {
         fund(&setup, "2021-09-01", FundPolicy::default()).await;
     }
     // Two ticks sharing a repository, and two more as if in other processes.
-    let shared = Arc::new(Repository::<Fund>::new(db.store(), 100));
+    let shared = Arc::new(Repositories::new(db.store(), 100));
     let repos = [
         shared.clone(),
         shared,
-        Arc::new(Repository::<Fund>::new(db.store(), 100)),
-        Arc::new(Repository::<Fund>::new(db.store(), 100)),
+        Arc::new(Repositories::new(db.store(), 100)),
+        Arc::new(Repositories::new(db.store(), 100)),
     ];
     let ticks: Vec<_> = repos
         .into_iter()
-        .map(|repo| tokio::spawn(async move { tick(&repo, d("2024-09-01")).await.unwrap() }))
+        .map(|repo| tokio::spawn(async move { tick_on(&repo, "2024-09-01").await }))
         .collect();
     let mut total = TickReport::default();
     for t in ticks {
@@ -257,20 +248,20 @@ async fn concurrent_ticks_record_each_fact_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_closed_fund_gets_no_fee_year_after_its_closing() {
     let db = test_db().await;
-    let repo = Repository::<Fund>::new(db.store(), 100);
+    let repo = Repositories::new(db.store(), 100);
     let policy = FundPolicy {
         investment_months: 12,
         exit_months: 12,
         ..FundPolicy::default()
     };
-    let fund_id = fund(&repo, "2010-01-01", policy).await;
+    let fund_id = fund(&repo.funds, "2010-01-01", policy).await;
     let close = FundCommand::CloseFund {
         closed_on: d("2013-06-30"),
         today: d("2013-06-30"),
     };
-    admin(&repo, fund_id, close).await;
+    admin(&repo.funds, fund_id, close).await;
 
-    let report = tick(&repo, d("2030-01-01")).await.unwrap();
+    let report = tick_on(&repo, "2030-01-01").await;
     assert_eq!(
         (report.phase_changes, report.fees_assessed, report.failures),
         (3, 4, 0)
@@ -286,10 +277,7 @@ async fn a_closed_fund_gets_no_fee_year_after_its_closing() {
         expected.map(|(p, on)| (p.to_owned(), on.to_owned()))
     );
     assert_eq!(fee_years(&db).await, [2010, 2011, 2012, 2013]);
-    assert_eq!(
-        tick(&repo, d("2031-01-01")).await.unwrap(),
-        nothing_recorded(1)
-    );
+    assert_eq!(tick_on(&repo, "2031-01-01").await, nothing_recorded(1));
 }
 
 /// A clock the test moves.
@@ -313,8 +301,8 @@ fn counter(metrics: &Metrics, name: &str) -> f64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn run_ticks_by_its_clock_and_stops_on_shutdown() {
     let db = test_db().await;
-    let repo = Repository::<Fund>::new(db.store(), 100);
-    fund(&repo, "2021-09-01", FundPolicy::default()).await;
+    let repo = Repositories::new(db.store(), 100);
+    fund(&repo.funds, "2021-09-01", FundPolicy::default()).await;
     let (today, clock) = pinned("2024-08-31");
     let metrics = Metrics::new();
     let (stop, shutdown) = watch::channel(false);

@@ -501,6 +501,15 @@ pub async fn rebuild_by_name(name: &str, pool: &PgPool, metrics: &Metrics) -> an
         n if n == <crate::capital::CapitalProjection as Projection>::NAME => {
             rebuild(&crate::capital::CapitalProjection, pool, &store, metrics).await
         }
+        n if n == <crate::committee::CommitteeProjection as Projection>::NAME => {
+            rebuild(
+                &crate::committee::CommitteeProjection,
+                pool,
+                &store,
+                metrics,
+            )
+            .await
+        }
         other => anyhow::bail!(
             "unknown projection {other:?}; known: {}",
             crate::ALL.join(", ")

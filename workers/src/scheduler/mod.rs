@@ -1,20 +1,23 @@
 //! The scheduler: records what happens on a date without anyone asking (SPEC §1: phase
 //! changes happen on their dates and a worker records them; §7: each fee period is assessed
-//! once, after it ends).
+//! once, after it ends; §4: a resolution without an outcome lapses at its deadline).
 //!
 //! [`run`] takes a lease (a session advisory lock, like the relay) so that one scheduler acts
 //! per database while any other waits as a standby, then [`tick`]s at start and every
 //! [`SchedulerConfig::interval`] until shutdown. "Today" comes from
 //! [`SchedulerConfig::clock`]: by default the date in China Standard Time, the business date of
-//! the log; tests pin it. The lease only saves work: a tick is idempotent and safe to race
-//! (see [`tick`]), so a standby that takes over mid-tick, or a process killed mid-tick, never
-//! records a fact twice.
+//! the log; "now", the instant deadlines are compared with, from [`SchedulerConfig::now`]:
+//! by default the system time. Tests pin both. The lease only saves work: a tick is
+//! idempotent and safe to race (see [`tick`]), so a standby that takes over mid-tick, or a
+//! process killed mid-tick, never records a fact twice.
 
+mod lapse;
 mod tick;
 
 pub use tick::{tick, TickReport, ACTOR, ROLE};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::committee::Resolution;
 use domain::fund::Fund;
 use eventstore::{EventStore, Metrics, PgPool, Repository};
 use std::sync::Arc;
@@ -40,6 +43,32 @@ pub fn system_clock() -> Clock {
     Arc::new(china_today)
 }
 
+/// A source of the current instant.
+pub type NowClock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// The system time: [`Utc::now`].
+pub fn system_now() -> NowClock {
+    Arc::new(Utc::now)
+}
+
+/// The repositories a tick acts through, each with its cache of states.
+pub struct Repositories {
+    /// The funds (phase changes, fee assessments).
+    pub funds: Repository<Fund>,
+    /// The committee resolutions (lapses).
+    pub resolutions: Repository<Resolution>,
+}
+
+impl Repositories {
+    /// Repositories on `store`, each caching up to `capacity` states.
+    pub fn new(store: EventStore, capacity: usize) -> Self {
+        Repositories {
+            funds: Repository::new(store.clone(), capacity),
+            resolutions: Repository::new(store, capacity),
+        }
+    }
+}
+
 /// What the scheduler needs, and how it is tuned.
 #[derive(Clone)]
 pub struct SchedulerConfig {
@@ -55,12 +84,15 @@ pub struct SchedulerConfig {
     pub interval: Duration,
     /// Today's date.
     pub clock: Clock,
-    /// Fund states the scheduler's repository keeps cached.
+    /// The current instant, compared with resolution deadlines.
+    pub now: NowClock,
+    /// Fund (and resolution) states the scheduler's repositories keep cached.
     pub cache_capacity: usize,
 }
 
 impl SchedulerConfig {
-    /// A configuration ticking every [`DEFAULT_INTERVAL`] by the [`system_clock`].
+    /// A configuration ticking every [`DEFAULT_INTERVAL`] by the [`system_clock`] and the
+    /// [`system_now`].
     pub fn new(
         pool: PgPool,
         database_url: String,
@@ -74,6 +106,7 @@ impl SchedulerConfig {
             shutdown,
             interval: DEFAULT_INTERVAL,
             clock: system_clock(),
+            now: system_now(),
             cache_capacity: 4096,
         }
     }
@@ -82,13 +115,13 @@ impl SchedulerConfig {
 /// Runs until shutdown: takes the lease, then ticks at start and every interval, restarting
 /// with a backoff when the lease connection is lost.
 pub async fn run(config: SchedulerConfig) -> anyhow::Result<()> {
-    let repo = Repository::<Fund>::new(EventStore::new(config.pool.clone()), config.cache_capacity);
+    let repos = Repositories::new(EventStore::new(config.pool.clone()), config.cache_capacity);
     let shutdown = config.shutdown.clone();
-    crate::lease::restarting("scheduler", shutdown, || run_leased(&config, &repo)).await
+    crate::lease::restarting("scheduler", shutdown, || run_leased(&config, &repos)).await
 }
 
 /// Waits for the lease, then ticks until shutdown (`Ok`) or until the lease is lost (`Err`).
-async fn run_leased(config: &SchedulerConfig, repo: &Repository<Fund>) -> anyhow::Result<()> {
+async fn run_leased(config: &SchedulerConfig, repos: &Repositories) -> anyhow::Result<()> {
     let mut shutdown = config.shutdown.clone();
     let url = &config.database_url;
     let Some(lease) = crate::lease::acquire(url, LEASE_KEY, "scheduler", &mut shutdown).await?
@@ -109,11 +142,11 @@ async fn run_leased(config: &SchedulerConfig, repo: &Repository<Fund>) -> anyhow
         if lease.is_lost() {
             break Err(anyhow::anyhow!("scheduler lease connection lost"));
         }
-        let today = (config.clock)();
+        let (today, now) = ((config.clock)(), (config.now)());
         // Stopping mid-tick is safe: every command is appended whole or not at all, and the
         // next tick (here or elsewhere) does what this one did not.
         tokio::select! {
-            done = timed_tick(repo, today) => record(&config.metrics, today, done),
+            done = timed_tick(repos, today, now) => record(&config.metrics, today, done),
             _ = shutdown.changed() => break Ok(()),
         }
     };
@@ -122,11 +155,12 @@ async fn run_leased(config: &SchedulerConfig, repo: &Repository<Fund>) -> anyhow
 }
 
 async fn timed_tick(
-    repo: &Repository<Fund>,
+    repos: &Repositories,
     today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> (anyhow::Result<TickReport>, Duration) {
     let started = Instant::now();
-    let report = tick(repo, today).await;
+    let report = tick(repos, today, now).await;
     (report, started.elapsed())
 }
 
@@ -146,12 +180,13 @@ fn record(m: &Metrics, today: NaiveDate, (report, took): (anyhow::Result<TickRep
     );
     match report {
         Ok(r) => {
-            if r.phase_changes + r.fees_assessed + r.failures > 0 {
+            if r.phase_changes + r.fees_assessed + r.lapsed + r.failures > 0 {
                 tracing::info!(
                     %today,
                     funds = r.funds,
                     phase_changes = r.phase_changes,
                     fees_assessed = r.fees_assessed,
+                    lapsed = r.lapsed,
                     failures = r.failures,
                     "scheduler tick"
                 );
@@ -175,9 +210,16 @@ fn record(m: &Metrics, today: NaiveDate, (report, took): (anyhow::Result<TickRep
                 r.fees_assessed as f64,
             );
             m.add(
+                "fundadmin_scheduler_resolutions_lapsed_total",
+                "",
+                "Committee resolutions the scheduler lapsed at their deadline.",
+                r.lapsed as f64,
+            );
+            m.add(
                 "fundadmin_scheduler_failures_total",
                 "",
-                "Scheduler ticks that failed, and funds or commands that failed within a tick.",
+                "Scheduler ticks that failed, and funds, resolutions or commands that failed \
+                 within a tick.",
                 r.failures as f64,
             );
         }
@@ -186,7 +228,8 @@ fn record(m: &Metrics, today: NaiveDate, (report, took): (anyhow::Result<TickRep
             m.add(
                 "fundadmin_scheduler_failures_total",
                 "",
-                "Scheduler ticks that failed, and funds or commands that failed within a tick.",
+                "Scheduler ticks that failed, and funds, resolutions or commands that failed \
+                 within a tick.",
                 1.0,
             );
         }

@@ -1,5 +1,6 @@
-//! One pass of the scheduler over every fund: record the phase changes due, then assess every
-//! ended fee year not yet assessed.
+//! One pass of the scheduler: over every fund, record the phase changes due, then assess
+//! every ended fee year not yet assessed; then lapse every committee resolution whose
+//! deadline has passed without an outcome (see `lapse.rs`).
 //!
 //! The funds are listed from the log itself (the `streams` table), page by page in stream-id
 //! order. Each fund is loaded through the repository; what is due is computed with the
@@ -12,8 +13,9 @@
 //! result back instead of a second event. A fund that fails is logged and counted; the
 //! others go on.
 
-use chrono::{Datelike, NaiveDate};
-use domain::fund::{lifecycle, Fund, FundCommand, FundError, FundEvent};
+use super::Repositories;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use domain::fund::{lifecycle, Fund, FundCommand, FundEvent};
 use domain::{Aggregate, Rejection};
 use eventstore::repository::CommandContext;
 use eventstore::store::IdempotencyKey;
@@ -42,25 +44,36 @@ pub struct TickReport {
     pub phase_changes: usize,
     /// `FeeAssessed` events recorded by this tick.
     pub fees_assessed: usize,
-    /// Funds or commands that failed (logged); they are tried again on the next tick.
+    /// `ResolutionLapsed` events recorded by this tick.
+    pub lapsed: usize,
+    /// Funds, resolutions or commands that failed (logged); they are tried again on the next
+    /// tick.
     pub failures: usize,
 }
 
 impl TickReport {
-    fn merge(&mut self, other: TickReport) {
+    pub(super) fn merge(&mut self, other: TickReport) {
         self.funds += other.funds;
         self.phase_changes += other.phase_changes;
         self.fees_assessed += other.fees_assessed;
+        self.lapsed += other.lapsed;
         self.failures += other.failures;
     }
 }
 
-/// Runs one tick with `today` as the date: for every fund, `RecordPhaseChanges { today }`,
-/// then `AssessFee { year, today }` for every year from the establishment year to the last
-/// ended one (the closing year at most) not assessed yet. Fails only when the funds cannot be
-/// listed; a fund that fails is counted in [`TickReport::failures`].
-pub async fn tick(repo: &Repository<Fund>, today: NaiveDate) -> anyhow::Result<TickReport> {
+/// Runs one tick with `today` as the date and `now` as the instant: for every fund,
+/// `RecordPhaseChanges { today }`, then `AssessFee { year, today }` for every year from the
+/// establishment year to the last ended one (the closing year at most) not assessed yet;
+/// then `Lapse { now }` for every resolution whose deadline is at or before `now` without an
+/// outcome. Fails only when the funds cannot be listed; a fund or resolution that fails, or
+/// the resolutions failing to be listed, is counted in [`TickReport::failures`].
+pub async fn tick(
+    repos: &Repositories,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> anyhow::Result<TickReport> {
     let tick_id = Uuid::now_v7();
+    let repo = &repos.funds;
     let mut report = TickReport::default();
     let mut after = String::new();
     loop {
@@ -80,11 +93,20 @@ pub async fn tick(repo: &Repository<Fund>, today: NaiveDate) -> anyhow::Result<T
             _ => break,
         }
     }
+    match super::lapse::lapse_due(&repos.resolutions, now, tick_id).await {
+        Ok(lapses) => report.merge(lapses),
+        Err(e) => {
+            let error = format!("{e:#}");
+            report.failures += failed("resolutions", "listing the resolutions due", &error);
+        }
+    }
     tracing::debug!(
         %today,
+        %now,
         funds = report.funds,
         phase_changes = report.phase_changes,
         fees_assessed = report.fees_assessed,
+        lapsed = report.lapsed,
         failures = report.failures,
         "scheduler tick done"
     );
@@ -176,13 +198,16 @@ async fn tick_fund(
 }
 
 /// Runs `command` as the scheduler with idempotency key `key`; the events it appended.
-async fn execute(
-    repo: &Repository<Fund>,
+pub(super) async fn execute<A: Aggregate>(
+    repo: &Repository<A>,
     stream_id: &str,
-    command: &FundCommand,
+    command: &A::Command,
     key: String,
     tick_id: Uuid,
-) -> Result<Vec<FundEvent>, CommandError<FundError>> {
+) -> Result<Vec<A::Event>, CommandError<A::Error>>
+where
+    A::Command: std::fmt::Debug,
+{
     let mut metadata = Metadata::new(ACTOR, ROLE);
     metadata.correlation_id = tick_id;
     // The key names the fact recorded, so the request is the key itself.
@@ -195,7 +220,8 @@ async fn execute(
     let outcome = repo.execute(stream_id, command, &ctx).await?;
     if !outcome.events.is_empty() {
         tracing::info!(
-            fund.id = stream_id,
+            stream.id = stream_id,
+            stream.kind = A::STREAM_TYPE,
             actor = ACTOR,
             events = outcome.events.len(),
             command = ?command,
@@ -217,8 +243,8 @@ fn is_fee(event: &FundEvent) -> bool {
     matches!(event, FundEvent::FeeAssessed { .. })
 }
 
-/// Logs a failure of one fund's `what`; returns 1, the count to add.
-fn failed(stream_id: &str, what: &str, error: &dyn std::fmt::Display) -> usize {
-    tracing::warn!(fund.id = stream_id, error = %error, "scheduler failed on {what}");
+/// Logs a failure of one stream's `what`; returns 1, the count to add.
+pub(super) fn failed(stream_id: &str, what: &str, error: &dyn std::fmt::Display) -> usize {
+    tracing::warn!(stream.id = stream_id, error = %error, "scheduler failed on {what}");
     1
 }
