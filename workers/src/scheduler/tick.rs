@@ -62,8 +62,10 @@ impl TickReport {
 }
 
 /// Runs one tick with `today` as the date and `now` as the instant: for every fund,
-/// `RecordPhaseChanges { today }`, then `AssessFee { year, today }` for every year from the
-/// establishment year to the last ended one (the closing year at most) not assessed yet;
+/// `RecordPhaseChanges { today }`, then `AssessFee { year, today }` for every year not
+/// assessed yet from the establishment year, or the year the fund was recorded here if later
+/// (earlier years are history the manager enters and assesses), to the last ended one (the
+/// closing year at most);
 /// then `Lapse { now }` for every resolution whose deadline is at or before `now` without an
 /// outcome. Fails only when the funds cannot be listed; a fund or resolution that fails, or
 /// the resolutions failing to be listed, is counted in [`TickReport::failures`].
@@ -81,7 +83,7 @@ pub async fn tick(
         // Owned ids: a closure over borrowed ones makes the future not `Send` for every
         // lifetime, which `tokio::spawn` needs.
         let reports: Vec<TickReport> = futures::stream::iter(page.clone())
-            .map(|stream_id| async move { tick_fund(repo, &stream_id, today, tick_id).await })
+            .map(|fund| async move { tick_fund(repo, &fund, today, tick_id).await })
             .buffer_unordered(CONCURRENCY)
             .collect()
             .await;
@@ -89,7 +91,7 @@ pub async fn tick(
             report.merge(r);
         }
         match page.last() {
-            Some(last) if page.len() as i64 == PAGE_SIZE => after = last.clone(),
+            Some(last) if page.len() as i64 == PAGE_SIZE => after = last.stream_id.clone(),
             _ => break,
         }
     }
@@ -113,32 +115,48 @@ pub async fn tick(
     Ok(report)
 }
 
-/// Up to `limit` fund stream ids after `after`, in order.
+/// A fund stream and the day (China Standard Time) its establishment was recorded.
+#[derive(Debug, Clone)]
+struct FundStream {
+    stream_id: String,
+    recorded_on: NaiveDate,
+}
+
+/// Up to `limit` fund streams after `after`, in order.
 async fn fund_streams(
     repo: &Repository<Fund>,
     after: &str,
     limit: i64,
-) -> anyhow::Result<Vec<String>> {
+) -> anyhow::Result<Vec<FundStream>> {
     let client = repo.store().pool().get().await?;
     let stmt = client
         .prepare_cached(
-            "SELECT stream_id FROM streams WHERE stream_type = $1 AND stream_id > $2 \
-             ORDER BY stream_id LIMIT $3",
+            "SELECT s.stream_id, e.recorded_at FROM streams s \
+             JOIN events e ON e.stream_id = s.stream_id AND e.stream_version = 1 \
+             WHERE s.stream_type = $1 AND s.stream_id > $2 \
+             ORDER BY s.stream_id LIMIT $3",
         )
         .await?;
     let rows = client
         .query(&stmt, &[&Fund::STREAM_TYPE, &after, &limit])
         .await?;
-    Ok(rows.iter().map(|r| r.get(0)).collect())
+    Ok(rows
+        .iter()
+        .map(|r| FundStream {
+            stream_id: r.get(0),
+            recorded_on: eventstore::store::china_date(r.get(1)),
+        })
+        .collect())
 }
 
 /// One fund's part of a tick.
 async fn tick_fund(
     repo: &Repository<Fund>,
-    stream_id: &str,
+    stream: &FundStream,
     today: NaiveDate,
     tick_id: Uuid,
 ) -> TickReport {
+    let stream_id = stream.stream_id.as_str();
     let mut report = TickReport {
         funds: 1,
         ..TickReport::default()
@@ -173,7 +191,13 @@ async fn tick_fund(
         Err(e) => report.failures += failed(stream_id, "phase changes", &e),
     }
 
-    let first = terms.establishment_date.year();
+    // Years that ended before the fund was recorded here are history being entered: the
+    // manager assesses them once that history is in (a year assessed before its tranches
+    // were recorded would be charged nothing, once and for all).
+    let first = terms
+        .establishment_date
+        .year()
+        .max(stream.recorded_on.year());
     let mut last = today.year() - 1;
     if let Some(closed_on) = fund.lifecycle.closed_on {
         last = last.min(closed_on.year());
