@@ -3,7 +3,7 @@
 
 use crate::dto;
 use crate::error::Problem;
-use crate::routes::{capital, committee, funds, ledger, lifecycle, ops};
+use crate::routes::{capital, committee, funds, ledger, lifecycle, ops, resolutions};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -49,6 +49,11 @@ use utoipa::{Modify, OpenApi};
         committee::close_meeting,
         committee::vote,
         committee::comment,
+        resolutions::get_committee,
+        resolutions::list_resolutions,
+        resolutions::get_resolution,
+        resolutions::voting_record,
+        resolutions::my_resolutions,
         ops::healthz,
         ops::readyz,
         ops::metrics,

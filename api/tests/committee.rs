@@ -360,3 +360,90 @@ async fn members_voting_at_once_and_retrying_record_one_vote_each_and_one_outcom
         .get(0);
     assert!(last.starts_with("Resolution"), "{last}");
 }
+
+#[tokio::test]
+async fn the_read_model_shows_resolutions_votes_inboxes_and_voting_records() {
+    let app = spawn_app().await;
+    let c = committee(&app).await;
+    let decided = open(&app, &c, resolution("2000000.00", "written")).await;
+    let pending = open(&app, &c, resolution("500000.00", "written")).await;
+    for seat in 0..4 {
+        vote(&app, &c, &c.members[seat].1, &decided, "approve").await;
+    }
+    vote(&app, &c, &c.members[0].1, &pending, "reject").await;
+    app.ok(
+        &c.observer,
+        c.fund,
+        &format!("/resolutions/{pending}/comments"),
+        json!({ "text": "请补充财务尽调" }),
+    )
+    .await;
+    app.catch_up().await;
+
+    let seats = app
+        .get(&format!("/funds/{}/committee", c.fund), &c.manager)
+        .await;
+    assert_eq!(seats.json["seats"].as_array().unwrap().len(), 5);
+    assert_eq!(seats.json["seats"][1]["body"], "财政局");
+    let list = app
+        .get(
+            &format!("/funds/{}/resolutions?status=passed", c.fund),
+            &c.manager,
+        )
+        .await;
+    let ids: Vec<&str> = list.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["resolution_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [decided.as_str()]);
+    let bad = app
+        .get(
+            &format!("/funds/{}/resolutions?status=won", c.fund),
+            &c.manager,
+        )
+        .await;
+    bad.assert_problem(400, "invalid_query");
+
+    let one = app
+        .get(
+            &format!("/funds/{}/resolutions/{pending}", c.fund),
+            &c.members[4].1,
+        )
+        .await;
+    assert_eq!(one.status, 200, "{}", one.text);
+    assert_eq!(one.json["status"], "open");
+    assert_eq!(one.json["tally"]["rejections"], 1);
+    assert_eq!(one.json["documents"][0]["reference"], "DD-2024-017");
+    assert_eq!(one.json["votes"][0]["choice"], "reject");
+    assert_eq!(one.json["comments"][0]["text"], "请补充财务尽调");
+
+    // Seat 1 voted on both: nothing awaits it. Seat 5 has the pending one only.
+    let inbox = |token: &str| {
+        let (app, token) = (&app, token.to_owned());
+        async move { app.get("/me/resolutions", &token).await.json["items"].clone() }
+    };
+    assert_eq!(inbox(&c.members[0].1).await, json!([]));
+    let fifth = inbox(&c.members[4].1).await;
+    assert_eq!(fifth.as_array().unwrap().len(), 1);
+    assert_eq!(fifth[0]["resolution_id"], pending.as_str());
+    app.get("/me/resolutions", &c.manager)
+        .await
+        .assert_problem(403, "forbidden");
+
+    let member = c.members[0].0;
+    let record = app
+        .get(
+            &format!("/funds/{}/members/{member}/votes", c.fund),
+            &c.manager,
+        )
+        .await;
+    let choices: Vec<&str> = record.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["choice"].as_str().unwrap())
+        .collect();
+    assert_eq!(choices, ["approve", "reject"]);
+}

@@ -8,6 +8,7 @@ pub mod funds;
 pub mod ledger;
 pub mod lifecycle;
 pub mod ops;
+pub mod resolutions;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -185,6 +186,27 @@ pub fn table() -> Vec<Route> {
             "/funds/{fund_id}/resolutions/{resolution_id}/comments",
             committee::comment,
         ),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/committee",
+            resolutions::get_committee,
+        ),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/resolutions",
+            resolutions::list_resolutions,
+        ),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/resolutions/{resolution_id}",
+            resolutions::get_resolution,
+        ),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/members/{member_id}/votes",
+            resolutions::voting_record,
+        ),
+        route(Verb::Get, "/me/resolutions", resolutions::my_resolutions),
         route(Verb::Get, "/healthz", ops::healthz),
         route(Verb::Get, "/readyz", ops::readyz),
         route(Verb::Get, "/metrics", ops::metrics),

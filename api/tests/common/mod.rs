@@ -19,6 +19,7 @@ use domain::FundId;
 use eventstore::testkit::{test_db, TestDb};
 use eventstore::Metrics;
 use projections::capital::CapitalProjection;
+use projections::committee::CommitteeProjection;
 use projections::funds::FundsProjection;
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -90,6 +91,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(AppState) -> AppState) -> TestAp
         .await
         .unwrap();
     projections::runner::setup::<CapitalProjection>(&db.pool)
+        .await
+        .unwrap();
+    projections::runner::setup::<CommitteeProjection>(&db.pool)
         .await
         .unwrap();
     let state = adjust(AppState::new(db.pool.clone(), None, Metrics::new()));
@@ -230,8 +234,11 @@ impl TestApp {
             projections::runner::catch_up(&CapitalProjection, pool, store, metrics)
                 .await
                 .unwrap();
+            projections::runner::catch_up(&CommitteeProjection, pool, store, metrics)
+                .await
+                .unwrap();
             let mut done = true;
-            for name in ["funds", "capital"] {
+            for name in ["funds", "capital", "committee"] {
                 done &= projections::runner::wait_for_position(
                     pool,
                     name,
