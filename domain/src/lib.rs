@@ -10,7 +10,8 @@
 //! - [`aggregate`]: the [`Aggregate`], [`DomainEvent`] and [`Rejection`] traits the event store
 //!   builds its repository on, and the given/when/then test helper.
 //! - [`money`]: [`Money`], exact CNY amounts in fen.
-//! - [`allocation`]: pro-rata splits to the fen that sum exactly (largest remainder).
+//! - [`allocation`]: pro-rata splits to the fen that sum exactly (largest remainder, with a
+//!   carry for successive capital calls).
 //! - [`committee`]: investment committee resolutions: seats, votes, meetings, outcomes.
 //! - [`fees`]: the management-fee engine (Art. 7): daily accrual, segments, assessment.
 //! - [`ids`]: typed identifiers such as [`FundId`].

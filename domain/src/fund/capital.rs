@@ -3,15 +3,21 @@
 //! The fund is raised in numbered tranches whose sizes never exceed the fund's total size;
 //! LPs subscribe per tranche, never beyond the tranche's size. A capital call on one or more
 //! tranches is allocated to the (LP, tranche) subscriptions in proportion to what each has
-//! not been called yet, to the fen ([`crate::allocation::pro_rata`]): the allocations sum
-//! exactly to the call, nobody is called beyond its subscription, and the LPs' paid-in
-//! ratios stay equal. The first tranche is paid in at once (一次性出资到位, Art. 3): it is
-//! called in full, once it is fully subscribed.
+//! not been called yet, to the fen, by largest remainder with carry
+//! ([`crate::allocation::pro_rata_with_carry`], carry [`behind_after`]): the allocations sum
+//! exactly to the call, each is its exact share rounded down or up (less than a fen away),
+//! nobody is called beyond its subscription, a call of everything left calls each exactly
+//! its rest, and the fen rounded off go to the subscriptions furthest behind their exact
+//! share of what their tranche has been called, so the LPs of a tranche keep the same
+//! paid-in ratio to within the bound stated in [`crate::allocation`]. The first tranche is
+//! paid in at once (一次性出资到位, Art. 3): it is called in full, once it is fully
+//! subscribed.
 
 use super::{Fund, FundError, FundEvent};
-use crate::allocation::pro_rata;
+use crate::allocation::{pro_rata_with_carry, Carry};
 use crate::{CallId, LpId, Money};
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -81,10 +87,6 @@ pub struct Lp {
     pub kind: LpKind,
 }
 
-fn established(fund: &Fund) -> Result<&super::FundTerms, FundError> {
-    fund.terms.as_ref().ok_or(FundError::NotEstablished)
-}
-
 /// `OpenTranche`.
 pub fn open_tranche(
     fund: &Fund,
@@ -92,7 +94,7 @@ pub fn open_tranche(
     size: Money,
     subscription_date: NaiveDate,
 ) -> Result<Vec<FundEvent>, FundError> {
-    let terms = established(fund)?;
+    let terms = super::open_terms(fund)?;
     let expected = fund.tranches.len() as u32 + 1;
     if number != expected {
         return Err(FundError::TrancheOutOfSequence { expected });
@@ -128,7 +130,7 @@ pub fn subscribe(
     identity: &Lp,
     amount: Money,
 ) -> Result<Vec<FundEvent>, FundError> {
-    established(fund)?;
+    super::open_terms(fund)?;
     let t = tranche_of(fund, tranche)?;
     if !amount.is_positive() {
         return Err(FundError::NonPositiveAmount);
@@ -166,7 +168,7 @@ pub fn call_capital(
     called_on: NaiveDate,
     due_on: NaiveDate,
 ) -> Result<Vec<FundEvent>, FundError> {
-    established(fund)?;
+    super::open_terms(fund)?;
     if fund.calls.contains(&call_id) {
         return Err(FundError::CallAlreadyMade);
     }
@@ -182,8 +184,9 @@ pub fn call_capital(
     if numbers.is_empty() {
         return Err(FundError::NothingToCall);
     }
-    // Every (LP, tranche) subscription with something left to call, in a fixed order.
-    let mut open: Vec<(u32, LpId, Money)> = Vec::new();
+    // Every (LP, tranche) subscription with something left to call, in a fixed order, with
+    // its tranche's subscribed and called totals.
+    let mut open: Vec<(u32, LpId, Subscription, Money, Money)> = Vec::new();
     for number in &numbers {
         let t = tranche_of(fund, *number)?;
         if called_on < t.subscription_date {
@@ -195,24 +198,31 @@ pub fn call_capital(
         if *number == 1 && (numbers.len() > 1 || t.subscribed() != t.size || amount != t.size) {
             return Err(FundError::FirstTranchePaidAtOnce { size: t.size });
         }
+        let (subscribed, called) = (t.subscribed(), t.called());
         for (lp, s) in &t.subscriptions {
-            let uncalled = s.subscribed - s.called;
-            if uncalled.is_positive() {
-                open.push((*number, *lp, uncalled));
+            if (s.subscribed - s.called).is_positive() {
+                open.push((*number, *lp, *s, subscribed, called));
             }
         }
     }
-    let uncalled: Money = open.iter().map(|o| o.2).sum();
+    let uncalled: Money = open.iter().map(|o| o.2.subscribed - o.2.called).sum();
     if amount > uncalled {
         return Err(FundError::CallExceedsUncalled { uncalled });
     }
-    let weights: Vec<Money> = open.iter().map(|o| o.2).collect();
-    let parts = pro_rata(amount, &weights).map_err(|_| FundError::NothingToCall)?;
+    let weights: Vec<Money> = open.iter().map(|o| o.2.subscribed - o.2.called).collect();
+    let carry: Vec<Carry> = open
+        .iter()
+        .map(|(_, _, s, subscribed, called)| {
+            behind_after(*s, *subscribed, *called, amount, uncalled)
+        })
+        .collect();
+    let parts =
+        pro_rata_with_carry(amount, &weights, &carry).map_err(|_| FundError::NothingToCall)?;
     let allocations = open
         .iter()
         .zip(parts)
         .filter(|(_, part)| part.is_positive())
-        .map(|((tranche, lp, _), amount)| CallAllocation {
+        .map(|((tranche, lp, ..), amount)| CallAllocation {
             lp: *lp,
             tranche: *tranche,
             amount,
@@ -226,6 +236,44 @@ pub fn call_capital(
         due_on,
         allocations,
     }])
+}
+
+/// How far a subscription `s` will be behind its exact share of its tranche's called total
+/// once a call of `amount` on `uncalled` is booked at its exact share, in fen: the carry of
+/// [`pro_rata_with_carry`].
+///
+/// With `d = s.subscribed × called ÷ subscribed − s.called` (the tranche's totals: how far it
+/// is behind before the call) and `r = amount ÷ uncalled`, its exact share of the call is
+/// `r × (s.subscribed − s.called)`, which is its share of the tranche's exact part of the call
+/// plus `r × d`: the call itself makes up the fraction `r` of the deficit, and `d × (1 − r)`
+/// remains. The left-over fen go to the largest `d × (1 − r)` plus the fraction of a fen
+/// rounded off, that is to the subscriptions furthest behind once the call is booked.
+pub fn behind_after(
+    s: Subscription,
+    subscribed: Money,
+    called: Money,
+    amount: Money,
+    uncalled: Money,
+) -> Carry {
+    let deficit = s.subscribed.fen() * called.fen() - s.called.fen() * subscribed.fen();
+    let rest = uncalled.fen() - amount.fen();
+    let exact = deficit
+        .checked_mul(rest)
+        .zip(subscribed.fen().checked_mul(uncalled.fen()))
+        .and_then(|(numerator, denominator)| Carry::ratio(numerator, denominator));
+    exact.unwrap_or_else(|| {
+        // Beyond i128 (amounts near 10^14 fen): 28-digit decimals.
+        let d = |fen: i128| Decimal::try_from_i128_with_scale(fen, 0).ok();
+        let carry = d(deficit)
+            .zip(d(subscribed.fen()))
+            .and_then(|(deficit, subscribed)| deficit.checked_div(subscribed))
+            .zip(d(rest))
+            .and_then(|(behind, rest)| behind.checked_mul(rest))
+            .zip(d(uncalled.fen()))
+            .and_then(|(behind, uncalled)| behind.checked_div(uncalled))
+            .unwrap_or(Decimal::ZERO);
+        Carry::from_decimal(carry)
+    })
 }
 
 fn tranche_of(fund: &Fund, number: u32) -> Result<&Tranche, FundError> {

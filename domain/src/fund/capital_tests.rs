@@ -247,6 +247,45 @@ fn a_call_is_allocated_pro_rata_to_the_fen() {
 }
 
 #[test]
+fn a_left_over_fen_goes_to_the_subscription_furthest_behind_in_its_tranche() {
+    // Tranche 2: LPs 11 and 13 subscribed 2 fen each; tranche 3: LPs 10 and 12, 2 and 3 fen.
+    let fen = |tranche, who, f| FundEvent::LpSubscribed {
+        tranche,
+        lp: lp(who),
+        lp_name: format!("LP {who}"),
+        lp_kind: LpKind::Other,
+        amount: Money::from_fen(f),
+    };
+    let mut history = vec![established(300_000_000), opened(1, 1, "2021-09-01")];
+    history.extend([
+        subscribed(1, 1, 1),
+        opened(2, 1, "2022-01-01"),
+        fen(2, 11, 2),
+    ]);
+    history.extend([
+        fen(2, 13, 2),
+        opened(3, 1, "2022-01-01"),
+        fen(3, 10, 2),
+        fen(3, 12, 3),
+    ]);
+    // 1 fen on tranche 3 (0.4 : 0.6) goes to LP 12: LP 10 is 0.4 fen behind its share.
+    let first = call(1, &[3], Money::from_fen(1), "2022-02-01");
+    history.extend(given::<Fund>(&history).when(&first).unwrap());
+    // 2 fen on both tranches, ½ fen each: the earlier entries in tranche order would get them;
+    // LP 10, behind, gets one (and LP 12, ahead, none).
+    let second = call(2, &[2, 3], Money::from_fen(2), "2022-02-01");
+    let events = given::<Fund>(&history).when(&second).unwrap();
+    let FundEvent::CapitalCalled { allocations, .. } = &events[0] else {
+        panic!("{events:?}")
+    };
+    let to: Vec<(u32, LpId, i128)> = allocations
+        .iter()
+        .map(|a| (a.tranche, a.lp, a.amount.fen()))
+        .collect();
+    assert_eq!(to, vec![(2, lp(11), 1), (3, lp(10), 1)]);
+}
+
+#[test]
 fn a_call_equal_to_what_remains_is_allowed_and_one_fen_more_is_not() {
     let mut history = kunshan();
     history.extend(

@@ -172,7 +172,7 @@ pub fn instruct(
     amount: Money,
     value_date: NaiveDate,
 ) -> Result<Vec<FundEvent>, FundError> {
-    fund.terms.as_ref().ok_or(FundError::NotEstablished)?;
+    super::open_terms(fund)?;
     if fund.custody.movements.contains_key(&movement_id) {
         return Err(FundError::MovementAlreadyInstructed);
     }
@@ -211,7 +211,7 @@ pub fn confirm(
     movement_id: MovementId,
     executed_on: NaiveDate,
 ) -> Result<Vec<FundEvent>, FundError> {
-    fund.terms.as_ref().ok_or(FundError::NotEstablished)?;
+    super::open_terms(fund)?;
     let movement = fund
         .custody
         .movements

@@ -29,10 +29,7 @@ pub fn declare(
     amount: Money,
     declared_on: NaiveDate,
 ) -> Result<Vec<FundEvent>, FundError> {
-    let terms = fund.terms.as_ref().ok_or(FundError::NotEstablished)?;
-    if fund.lifecycle.closed_on.is_some() {
-        return Err(FundError::FundClosed);
-    }
+    let terms = super::open_terms(fund)?;
     if fund.distributions.contains(&distribution_id) {
         return Err(FundError::DistributionAlreadyDeclared);
     }

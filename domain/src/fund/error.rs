@@ -141,10 +141,11 @@ pub enum FundError {
         /// First day of liquidation.
         liquidation_from: NaiveDate,
     },
-    /// The fund is closed.
+    /// The fund is closed (Art. 5: the term and its liquidation are over): it accepts only
+    /// the scheduler's phase changes and fee assessments.
     #[error("the fund is closed")]
     FundClosed,
-    /// Closing with cash left or movements not yet confirmed.
+    /// Closing with cash left or movements not yet confirmed (Art. 5: liquidation).
     #[error("liquidation is not complete: {cash} at the custodian, {pending} movement(s) pending")]
     LiquidationIncomplete {
         /// Cash at the custodian.
@@ -250,7 +251,10 @@ impl Rejection for FundError {
             FundError::PaymentWithoutCall
             | FundError::MovementAlreadyConfirmed
             | FundError::InsufficientCash { .. } => Some("Art. 18"),
-            FundError::ExtensionWithoutResolution | FundError::TermEnded { .. } => Some("Art. 5"),
+            FundError::ExtensionWithoutResolution
+            | FundError::TermEnded { .. }
+            | FundError::FundClosed
+            | FundError::LiquidationIncomplete { .. } => Some("Art. 5"),
             FundError::ExtensionWithoutGovernmentApproval => Some("财预〔2015〕210号 Art. 17"),
             FundError::FeePeriodNotEnded { .. } | FundError::FeeNotAssessed { .. } => {
                 Some("Art. 7")

@@ -1,6 +1,7 @@
 //! The fund's life after establishment (SPEC §1, Art. 5): extensions approved by the
 //! partners' meeting, closing at the end of liquidation, and the phase changes the
-//! scheduler records on their dates.
+//! scheduler records on their dates. A closed fund refuses every command
+//! ([`super::FundError::FundClosed`]) but the scheduler's phase changes and fee assessments.
 //!
 //! The phase dates are a pure function of the terms, the extensions and the closing day
 //! ([`super::phases::schedule`]); `PhaseChanged` events record each change after it has
@@ -71,10 +72,7 @@ pub fn extend(
     resolved_on: NaiveDate,
     government_approval_ref: Option<&str>,
 ) -> Result<Vec<FundEvent>, FundError> {
-    let terms = fund.terms.as_ref().ok_or(FundError::NotEstablished)?;
-    if fund.lifecycle.closed_on.is_some() {
-        return Err(FundError::FundClosed);
-    }
+    let terms = super::open_terms(fund)?;
     let resolution_ref = valid_name(resolution_ref).ok_or(FundError::ExtensionWithoutResolution)?;
     let government_approval_ref = government_approval_ref.and_then(valid_name);
     if terms.kind == FundKind::Guidance && government_approval_ref.is_none() {
@@ -122,10 +120,7 @@ pub fn close(
     closed_on: NaiveDate,
     today: NaiveDate,
 ) -> Result<Vec<FundEvent>, FundError> {
-    let terms = fund.terms.as_ref().ok_or(FundError::NotEstablished)?;
-    if fund.lifecycle.closed_on.is_some() {
-        return Err(FundError::FundClosed);
-    }
+    let terms = super::open_terms(fund)?;
     if closed_on > today {
         return Err(FundError::DateInFuture { today });
     }

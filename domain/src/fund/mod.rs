@@ -18,6 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub mod capital;
 #[cfg(test)]
 mod capital_tests;
+#[cfg(test)]
+mod closed_tests;
 mod command;
 pub use command::FundCommand;
 pub mod custody;
@@ -197,6 +199,17 @@ impl Aggregate for Fund {
             }
         }
     }
+}
+
+/// The terms of an established fund that has not closed: every command but the scheduler's
+/// (phase changes, fee assessments) needs one. A closed fund refuses with
+/// [`FundError::FundClosed`].
+pub(crate) fn open_terms(fund: &Fund) -> Result<&FundTerms, FundError> {
+    let terms = fund.terms.as_ref().ok_or(FundError::NotEstablished)?;
+    if fund.lifecycle.closed_on.is_some() {
+        return Err(FundError::FundClosed);
+    }
+    Ok(terms)
 }
 
 /// A name such as the fund's, its manager's or an LP's: 1 to [`MAX_NAME_CHARS`] characters

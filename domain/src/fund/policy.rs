@@ -181,6 +181,14 @@ impl crate::Rejection for PolicyError {
             PolicyError::ImpossibleQuorum => "impossible_quorum",
         }
     }
+
+    fn rule(&self) -> Option<&'static str> {
+        match self {
+            // The term: investment and exit periods (as for the phase schedule's errors).
+            PolicyError::EmptyPeriod => Some("Art. 5"),
+            _ => None,
+        }
+    }
 }
 
 impl FundPolicy {

@@ -209,3 +209,43 @@ pub fn pay_out(id: u128, n: u128, who: u128, amount: Money) -> FundCommand {
     };
     instruct(id, kind, amount, "2026-07-01")
 }
+
+/// A fund whose tranche 2 (from 2022-01-01) is subscribed by LPs 10, 11, … for the given
+/// amounts in fen; tranche 1 (1 yuan, LP 1) is never called.
+pub fn tranche_two(subscriptions: &[i64]) -> Vec<FundEvent> {
+    let size = Money::from_fen(subscriptions.iter().sum());
+    let mut history = vec![
+        established(FundKind::Angel, "2021-09-01"),
+        opened(1, 1, "2021-09-01"),
+        subscribed(1, 1, 1),
+        FundEvent::TrancheOpened {
+            number: 2,
+            size,
+            subscription_date: d("2022-01-01"),
+        },
+    ];
+    history.extend(
+        subscriptions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| FundEvent::LpSubscribed {
+                tranche: 2,
+                lp: lp(10 + i as u128),
+                lp_name: format!("LP {i}"),
+                lp_kind: LpKind::Other,
+                amount: Money::from_fen(*s),
+            }),
+    );
+    history
+}
+
+/// Call `n` of `fen` on tranche 2 of [`tranche_two`], on 2022-02-01, due 2022-03-01.
+pub fn call_two(n: u128, fen: i128) -> FundCommand {
+    FundCommand::CallCapital {
+        call_id: call_id(n),
+        tranches: vec![2],
+        amount: Money::from_fen(i64::try_from(fen).unwrap()),
+        called_on: d("2022-02-01"),
+        due_on: d("2022-03-01"),
+    }
+}
