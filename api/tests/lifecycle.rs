@@ -263,7 +263,7 @@ async fn a_distribution_is_allocated_pro_rata_to_paid_in_and_paid_through_the_cu
         fund,
         "/movements",
         payout(&json!(Uuid::now_v7()), "1.00"),
-        (422, "distribution_not_found"),
+        (422, "payment_without_distribution"),
     )
     .await;
     pay(

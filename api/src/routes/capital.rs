@@ -243,7 +243,7 @@ pub async fn call_capital(
     responses(
         (status = 201, description = "Instructed", body = MovementResult,
             headers(("Idempotency-Replayed" = Option<bool>, description = "`true` on a replayed first result"))),
-        (status = 422, description = "Invalid body (`invalid_request`), key reused (`idempotency_key_reused`) or refused by the fund rules (`movement_already_instructed`, `non_positive_amount`, `payment_without_call` with `rule` Art. 18, `overpayment` with `rule` SPEC §2)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid body (`invalid_request`), key reused (`idempotency_key_reused`) or refused by the fund rules (`movement_already_instructed`, `non_positive_amount`, `payment_without_call` with `rule` Art. 18, `fee_not_assessed` with `rule` Art. 7, `payment_without_distribution`, `insufficient_cash` with `rule` Art. 18, `overpayment` with `rule` SPEC §2, `fund_closed`)", body = Problem, content_type = "application/problem+json"),
         CommandProblems,
     ),
     security(("bearer" = []))

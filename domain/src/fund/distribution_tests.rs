@@ -178,7 +178,7 @@ fn distribution_payments_are_limited_to_each_allocation() {
             refused,
             (
                 FundError::UnknownDistribution,
-                "distribution_not_found",
+                "payment_without_distribution",
                 None
             )
         );

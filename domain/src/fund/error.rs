@@ -235,7 +235,7 @@ impl Rejection for FundError {
             FundError::InsufficientCash { .. } => "insufficient_cash",
             FundError::DistributionAlreadyDeclared => "distribution_already_declared",
             FundError::NothingPaidIn => "nothing_paid_in",
-            FundError::UnknownDistribution => "distribution_not_found",
+            FundError::UnknownDistribution => "payment_without_distribution",
         }
     }
 
