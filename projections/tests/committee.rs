@@ -353,7 +353,10 @@ async fn the_committee_and_its_resolutions_follow_the_log_and_a_rebuild_gives_th
     let r = history(&mut h, fund).await;
     // Another fund's committee and resolution stay apart.
     let other = FundId(Uuid::now_v7());
-    h.appoint(other, 1, 1, "张伟", "2024-01-02").await;
+    // Enough seats held to carry a resolution (4 of 5).
+    for (seat, name) in [(1, "张伟"), (2, "王芳"), (3, "刘洋"), (4, "陈静")] {
+        h.appoint(other, seat, u128::from(seat), name, "2024-01-02").await;
+    }
     h.open(
         other,
         SubjectKind::Other,
@@ -372,15 +375,15 @@ async fn the_committee_and_its_resolutions_follow_the_log_and_a_rebuild_gives_th
             .unwrap()
             .seats
             .len(),
-        1
+        4
     );
     drop(c);
 
     let before = all_rows(&h).await;
     let counts: Vec<usize> = before.iter().map(Vec::len).collect();
-    // 5 seats + 1 of the other fund; 6 members + 1; 3 observers; 5 resolutions; 2 + 5 + 2 + 1
+    // 5 seats + 4 of the other fund; 6 members + 4; 3 observers; 5 resolutions; 2 + 5 + 2 + 1
     // votes; 3 attendees; 2 comments.
-    assert_eq!(counts, [6, 7, 3, 5, 10, 3, 2]);
+    assert_eq!(counts, [9, 10, 3, 5, 10, 3, 2]);
     let applied = rebuild(&CommitteeProjection, &h.db.pool, &h.store, &h.metrics)
         .await
         .unwrap();
