@@ -355,7 +355,8 @@ async fn the_committee_and_its_resolutions_follow_the_log_and_a_rebuild_gives_th
     let other = FundId(Uuid::now_v7());
     // Enough seats held to carry a resolution (4 of 5).
     for (seat, name) in [(1, "张伟"), (2, "王芳"), (3, "刘洋"), (4, "陈静")] {
-        h.appoint(other, seat, u128::from(seat), name, "2024-01-02").await;
+        h.appoint(other, seat, u128::from(seat), name, "2024-01-02")
+            .await;
     }
     h.open(
         other,
