@@ -63,3 +63,15 @@ impl ResolutionId {
         self.0.to_string()
     }
 }
+
+/// Identifies a project (项目) in a fund's pipeline. Also its stream id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ProjectId(pub Uuid);
+
+impl ProjectId {
+    /// The project's stream id in the event store.
+    pub fn stream_id(&self) -> String {
+        self.0.to_string()
+    }
+}

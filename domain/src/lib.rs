@@ -13,6 +13,10 @@
 //! - [`allocation`]: pro-rata splits to the fen that sum exactly (largest remainder, with a
 //!   carry for successive capital calls).
 //! - [`committee`]: investment committee resolutions: seats, votes, meetings, outcomes.
+//! - [`eligibility`]: the seven conditions of a direct investment (Art. 13), condition by condition.
+//! - [`investment`]: investment limits and prohibitions (Art. 10, 12, 20) and paid-in matching
+//!   (Art. 11).
+//! - [`project`]: a project in a fund's pipeline, from application to post-investment (Art. 15).
 //! - [`fees`]: the management-fee engine (Art. 7): daily accrual, segments, assessment.
 //! - [`ids`]: typed identifiers such as [`FundId`].
 //! - [`fund`]: the fund aggregate (establishment, capital, custody, phases, fees, distributions), its
@@ -21,13 +25,16 @@
 pub mod aggregate;
 pub mod allocation;
 pub mod committee;
+pub mod eligibility;
 pub mod fees;
 pub mod fund;
 pub mod ids;
+pub mod investment;
 pub mod money;
+pub mod project;
 
 pub use aggregate::{Aggregate, DomainEvent, Rejection, UpcastError};
 pub use ids::{
-    CallId, DistributionId, FundId, LpId, MemberId, MovementId, ObserverId, ResolutionId,
+    CallId, DistributionId, FundId, LpId, MemberId, MovementId, ObserverId, ProjectId, ResolutionId,
 };
 pub use money::{Money, MoneyError};

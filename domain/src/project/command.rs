@@ -1,0 +1,134 @@
+//! The commands of a project. Facts from elsewhere (the fund's policy and phase, the
+//! committee resolution's outcome) are looked up by the caller and put in the command.
+
+use super::{DueDiligenceKind, ResearchOutcome};
+use crate::committee::{Mode, Status};
+use crate::eligibility::ApplicationFacts;
+use crate::fund::phases::Phase;
+use crate::fund::policy::{EligibilityPolicy, InvestmentPolicy};
+use crate::investment::Proposal;
+use crate::{FundId, Money, ProjectId, ResolutionId};
+use chrono::NaiveDate;
+
+/// The committee resolution that decided a proposal, as the caller read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionFacts {
+    /// The resolution.
+    pub resolution_id: ResolutionId,
+    /// Its fund.
+    pub fund: FundId,
+    /// What it refers to (`subject.reference`): the project's id.
+    pub reference: String,
+    /// Its amount.
+    pub amount: Money,
+    /// Its mode.
+    pub mode: Mode,
+    /// Its outcome (`Open` is not a decision).
+    pub status: Status,
+}
+
+/// Commands on a project.
+#[derive(Debug, Clone)]
+pub enum ProjectCommand {
+    /// A company applies for investment (申请投资).
+    Apply {
+        /// The new project's id.
+        project_id: ProjectId,
+        /// The fund applied to.
+        fund_id: FundId,
+        /// The company's name.
+        company: String,
+        /// The facts of the application.
+        facts: ApplicationFacts,
+        /// The application date.
+        applied_on: NaiveDate,
+    },
+    /// The qualification review (资格审查) against the fund's eligibility policy.
+    ReviewQualification {
+        /// The fund's eligibility policy.
+        policy: EligibilityPolicy,
+        /// When reviewed.
+        reviewed_on: NaiveDate,
+    },
+    /// The research's finding (项目调研).
+    CompleteResearch {
+        /// Shortlisted or kept in follow-up.
+        outcome: ResearchOutcome,
+        /// A note.
+        note: String,
+        /// When.
+        on: NaiveDate,
+    },
+    /// Establishment (项目立项) with the partner institution's opinion.
+    Establish {
+        /// The opinion's reference.
+        partner_opinion_ref: String,
+        /// When.
+        on: NaiveDate,
+    },
+    /// A due-diligence report.
+    RecordDueDiligence {
+        /// Which report.
+        kind: DueDiligenceKind,
+        /// The third party that made it (or the experts).
+        provider: String,
+        /// The document's reference.
+        document_ref: String,
+        /// When.
+        on: NaiveDate,
+    },
+    /// The investment proposal, checked against the limits before the committee decides.
+    Propose {
+        /// The proposal.
+        proposal: Proposal,
+        /// The price per unit of registered capital, as agreed.
+        price: rust_decimal::Decimal,
+        /// The fund's investment policy.
+        policy: InvestmentPolicy,
+        /// The fund's phase on `on`: new investments only in the investment period.
+        phase: Option<Phase>,
+        /// When.
+        on: NaiveDate,
+    },
+    /// The committee decided (a resolution on this project, passed, failed or lapsed).
+    RecordDecision {
+        /// The resolution as read.
+        decision: DecisionFacts,
+        /// The largest amount a written vote may decide (the fund's policy).
+        written_vote_max: Money,
+        /// When recorded.
+        on: NaiveDate,
+    },
+    /// The investment agreement (投资协议) is signed: post-investment management begins.
+    SignAgreement {
+        /// The fund's commitment: the amount decided.
+        commitment: Money,
+        /// The company's registered capital after the investment.
+        registered_capital: Money,
+        /// The other shareholders.
+        other_shareholders: Vec<String>,
+        /// When.
+        signed_on: NaiveDate,
+    },
+    /// The company reports its paid-in capital (实缴): what the fund must have paid follows.
+    ReportPaidIn {
+        /// The company's paid-in capital.
+        paid_in: Money,
+        /// When.
+        on: NaiveDate,
+    },
+    /// The fund rejects the project at its current stage.
+    Reject {
+        /// Why.
+        reason: String,
+        /// When.
+        on: NaiveDate,
+    },
+    /// The applicant withdraws at its current stage.
+    Withdraw {
+        /// Why.
+        reason: String,
+        /// When.
+        on: NaiveDate,
+    },
+}

@@ -1,0 +1,153 @@
+//! The events of a project.
+
+use super::{DueDiligenceKind, ResearchOutcome, Stage};
+use crate::eligibility::{ApplicationFacts, Eligibility};
+use crate::investment::{LimitsCheck, Proposal};
+use crate::{DomainEvent, FundId, Money, ProjectId, ResolutionId};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Events of a project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+pub enum ProjectEvent {
+    /// A company applied.
+    ProjectApplied {
+        /// The project.
+        project_id: ProjectId,
+        /// The fund.
+        fund_id: FundId,
+        /// The company.
+        company: String,
+        /// The application's facts.
+        facts: ApplicationFacts,
+        /// When.
+        applied_on: NaiveDate,
+    },
+    /// The qualification review, condition by condition.
+    QualificationReviewed {
+        /// The result.
+        eligibility: Eligibility,
+        /// When.
+        on: NaiveDate,
+    },
+    /// The research's finding.
+    ResearchCompleted {
+        /// Shortlisted or follow-up.
+        outcome: ResearchOutcome,
+        /// A note.
+        note: String,
+        /// When.
+        on: NaiveDate,
+    },
+    /// Established (立项).
+    ProjectEstablished {
+        /// The partner institution's opinion.
+        partner_opinion_ref: String,
+        /// When.
+        on: NaiveDate,
+    },
+    /// A due-diligence report was recorded.
+    DueDiligenceRecorded {
+        /// Which.
+        kind: DueDiligenceKind,
+        /// By whom.
+        provider: String,
+        /// The document.
+        document_ref: String,
+        /// When.
+        on: NaiveDate,
+    },
+    /// The proposal passed the limits and goes to the committee.
+    InvestmentProposed {
+        /// The proposal.
+        proposal: Proposal,
+        /// The price.
+        price: rust_decimal::Decimal,
+        /// Every limit checked, with its figures.
+        limits: LimitsCheck,
+        /// When.
+        on: NaiveDate,
+    },
+    /// The committee decided.
+    DecisionRecorded {
+        /// The resolution.
+        resolution_id: ResolutionId,
+        /// Whether it approved.
+        approved: bool,
+        /// When recorded.
+        on: NaiveDate,
+    },
+    /// The agreement was signed.
+    AgreementSigned {
+        /// The commitment.
+        commitment: Money,
+        /// The registered capital.
+        registered_capital: Money,
+        /// The other shareholders.
+        other_shareholders: Vec<String>,
+        /// When.
+        signed_on: NaiveDate,
+    },
+    /// The company reported its paid-in capital.
+    PaidInReported {
+        /// The company's paid-in capital.
+        paid_in: Money,
+        /// What the fund must have paid in total now (Art. 11).
+        required_cumulative: Money,
+        /// When.
+        on: NaiveDate,
+    },
+    /// Rejected.
+    ProjectRejected {
+        /// At which stage.
+        stage: Stage,
+        /// Why.
+        reason: String,
+        /// When.
+        on: NaiveDate,
+    },
+    /// Withdrawn.
+    ProjectWithdrawn {
+        /// At which stage.
+        stage: Stage,
+        /// Why.
+        reason: String,
+        /// When.
+        on: NaiveDate,
+    },
+}
+
+impl DomainEvent for ProjectEvent {
+    fn event_type(&self) -> &'static str {
+        match self {
+            ProjectEvent::ProjectApplied { .. } => "ProjectApplied",
+            ProjectEvent::QualificationReviewed { .. } => "QualificationReviewed",
+            ProjectEvent::ResearchCompleted { .. } => "ResearchCompleted",
+            ProjectEvent::ProjectEstablished { .. } => "ProjectEstablished",
+            ProjectEvent::DueDiligenceRecorded { .. } => "DueDiligenceRecorded",
+            ProjectEvent::InvestmentProposed { .. } => "InvestmentProposed",
+            ProjectEvent::DecisionRecorded { .. } => "DecisionRecorded",
+            ProjectEvent::AgreementSigned { .. } => "AgreementSigned",
+            ProjectEvent::PaidInReported { .. } => "PaidInReported",
+            ProjectEvent::ProjectRejected { .. } => "ProjectRejected",
+            ProjectEvent::ProjectWithdrawn { .. } => "ProjectWithdrawn",
+        }
+    }
+
+    fn effective_date(&self) -> Option<NaiveDate> {
+        Some(match self {
+            ProjectEvent::ProjectApplied { applied_on, .. } => *applied_on,
+            ProjectEvent::AgreementSigned { signed_on, .. } => *signed_on,
+            ProjectEvent::QualificationReviewed { on, .. }
+            | ProjectEvent::ResearchCompleted { on, .. }
+            | ProjectEvent::ProjectEstablished { on, .. }
+            | ProjectEvent::DueDiligenceRecorded { on, .. }
+            | ProjectEvent::InvestmentProposed { on, .. }
+            | ProjectEvent::DecisionRecorded { on, .. }
+            | ProjectEvent::PaidInReported { on, .. }
+            | ProjectEvent::ProjectRejected { on, .. }
+            | ProjectEvent::ProjectWithdrawn { on, .. } => *on,
+        })
+    }
+}
