@@ -31,6 +31,14 @@ mod error;
 pub use error::ProjectError;
 mod event;
 pub use event::ProjectEvent;
+#[cfg(test)]
+mod flow_tests;
+#[cfg(test)]
+mod proposal_tests;
+#[cfg(test)]
+mod test_support;
+#[cfg(test)]
+mod tests;
 
 /// A stage of the pipeline, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
