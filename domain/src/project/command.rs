@@ -17,6 +17,8 @@ pub struct DecisionFacts {
     pub resolution_id: ResolutionId,
     /// Its fund.
     pub fund: FundId,
+    /// What it decides (`subject.kind`): an investment decision.
+    pub kind: crate::committee::SubjectKind,
     /// What it refers to (`subject.reference`): the project's id.
     pub reference: String,
     /// Its amount.

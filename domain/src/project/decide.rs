@@ -38,6 +38,9 @@ fn at(p: &Project, stage: Stage, on: NaiveDate) -> Result<(), ProjectError> {
     if p.applied_on.is_some_and(|applied| on < applied) {
         return Err(ProjectError::DateBeforeApplication);
     }
+    if let Some(previous) = p.last_on.filter(|previous| on < *previous) {
+        return Err(ProjectError::DateBeforePreviousStep { previous });
+    }
     Ok(())
 }
 
@@ -137,8 +140,18 @@ pub fn decide(p: &Project, command: &ProjectCommand) -> Decided {
             if *phase != Some(Phase::Investment) {
                 return Err(ProjectError::OutsideInvestmentPeriod);
             }
+            if *price <= rust_decimal::Decimal::ZERO {
+                return Err(ProjectError::NonPositivePrice);
+            }
             let limits =
                 investment::check_proposal(policy, proposal).map_err(ProjectError::Limit)?;
+            // The industry checked is the company's, as applied.
+            let application = p.facts.as_ref().map(|f| f.industry.trim()).unwrap_or("");
+            if proposal.industry.trim() != application {
+                return Err(ProjectError::IndustryMismatch {
+                    application: application.to_owned(),
+                });
+            }
             Ok(vec![ProjectEvent::InvestmentProposed {
                 proposal: proposal.clone(),
                 price: *price,
@@ -214,6 +227,7 @@ fn record_decision(
     let proposed = p.proposal.as_ref().map_or(Money::ZERO, |x| x.amount);
     let ours = p.fund == Some(decision.fund)
         && p.facts.is_some()
+        && decision.kind == crate::committee::SubjectKind::Investment
         && decision.reference.trim() == project_reference(p);
     if !ours {
         return Err(ProjectError::NotThisProjectsResolution);
@@ -270,6 +284,9 @@ fn close(p: &Project, reason: &str, on: NaiveDate, rejected: bool) -> Decided {
 
 /// Folds an event into the state.
 pub fn evolve(p: &mut Project, event: &ProjectEvent) {
+    if let Some(on) = crate::DomainEvent::effective_date(event) {
+        p.last_on = Some(p.last_on.map_or(on, |last| last.max(on)));
+    }
     match event {
         ProjectEvent::ProjectApplied {
             project_id,

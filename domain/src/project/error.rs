@@ -27,9 +27,24 @@ pub enum ProjectError {
     /// A blank or too long name, reference, note or reason.
     #[error("the {0} must have 1 to 2000 characters")]
     InvalidText(&'static str),
-    /// A date before the previous step.
+    /// A date before the application.
     #[error("the date must not be before the application")]
     DateBeforeApplication,
+    /// A date before the previous step.
+    #[error("the date must not be before the previous step, on {previous}")]
+    DateBeforePreviousStep {
+        /// The previous step's date.
+        previous: chrono::NaiveDate,
+    },
+    /// The proposal names another industry than the application.
+    #[error("the proposal's industry must be the application's, {application}")]
+    IndustryMismatch {
+        /// The application's industry.
+        application: String,
+    },
+    /// A price of zero or less.
+    #[error("the price must be greater than zero")]
+    NonPositivePrice,
     /// A proposal before every due-diligence report is in.
     #[error("the due diligence lacks the {0:?} report")]
     DueDiligenceIncomplete(DueDiligenceKind),
@@ -85,6 +100,9 @@ impl Rejection for ProjectError {
             ProjectError::Closed => "project_closed",
             ProjectError::InvalidText(_) => "invalid_text",
             ProjectError::DateBeforeApplication => "date_before_application",
+            ProjectError::DateBeforePreviousStep { .. } => "date_before_previous_step",
+            ProjectError::IndustryMismatch { .. } => "industry_mismatch",
+            ProjectError::NonPositivePrice => "non_positive_price",
             ProjectError::DueDiligenceIncomplete(_) => "due_diligence_incomplete",
             ProjectError::OutsideInvestmentPeriod => "outside_investment_period",
             ProjectError::Limit(e) => e.code(),

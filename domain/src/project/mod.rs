@@ -168,6 +168,8 @@ pub struct Project {
     pub company_paid_in: Money,
     /// The fund's required cumulative payment after the last report (Art. 11).
     pub required_cumulative: Money,
+    /// The date of the last step: no step is dated before it.
+    pub last_on: Option<NaiveDate>,
 }
 
 impl Aggregate for Project {

@@ -262,3 +262,27 @@ fn the_proposal_records_every_check_and_moves_to_the_decision() {
         (Some(Stage::Decision), Some(proposal()))
     );
 }
+
+#[test]
+fn the_proposal_is_for_the_company_as_applied_and_at_a_positive_price() {
+    let mut other_industry = proposal();
+    other_industry.industry = "生物医药".into();
+    let (err, code, rule) = refusal(proposing(other_industry));
+    assert!(
+        matches!(err, ProjectError::IndustryMismatch { .. }),
+        "{err:?}"
+    );
+    assert_eq!((code, rule), ("industry_mismatch", None));
+    let g = given::<Project>(&reach(Stage::DueDiligence));
+    for price in ["0", "-1.50"] {
+        let mut free = propose(proposal());
+        if let ProjectCommand::Propose { price: p, .. } = &mut free {
+            *p = dec(price);
+        }
+        let (err, code, _) = refusal(g.when(&free));
+        assert_eq!(
+            (err, code),
+            (ProjectError::NonPositivePrice, "non_positive_price")
+        );
+    }
+}

@@ -14,6 +14,7 @@ use super::{
     ResearchOutcome, Stage,
 };
 use crate::aggregate::given;
+use crate::committee::SubjectKind;
 use crate::committee::{Mode, Status as ResolutionStatus};
 use crate::eligibility::{ApplicationFacts, IpKind};
 use crate::fund::phases::Phase;
@@ -246,6 +247,7 @@ pub fn resolution(status: ResolutionStatus, mode: Mode) -> DecisionFacts {
     DecisionFacts {
         resolution_id: RESOLUTION,
         fund: FUND,
+        kind: SubjectKind::Investment,
         reference: PROJECT.0.to_string(),
         amount: money(AMOUNT),
         mode,
