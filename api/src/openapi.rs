@@ -3,7 +3,9 @@
 
 use crate::dto;
 use crate::error::Problem;
-use crate::routes::{capital, committee, funds, ledger, lifecycle, ops, resolutions};
+use crate::routes::{
+    capital, committee, funds, ledger, lifecycle, ops, project_reads, projects, resolutions,
+};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -54,6 +56,20 @@ use utoipa::{Modify, OpenApi};
         resolutions::get_resolution,
         resolutions::voting_record,
         resolutions::my_resolutions,
+        projects::apply,
+        projects::review,
+        projects::research,
+        projects::establish,
+        projects::due_diligence,
+        projects::propose,
+        projects::decision,
+        projects::agreement,
+        projects::paid_in,
+        projects::reject,
+        projects::withdraw,
+        project_reads::board,
+        project_reads::list,
+        project_reads::get,
         ops::healthz,
         ops::readyz,
         ops::metrics,
@@ -75,6 +91,7 @@ use utoipa::{Modify, OpenApi};
         (name = "fees", description = "Management fees (管理费, Art. 7): assessments per fee year with their segments."),
         (name = "distributions", description = "Distributions (分配) to the LPs pro rata to paid-in capital."),
         (name = "committee", description = "The investment committee (投资决策委员会, Art. 14): seats and observers, resolutions, on-site meetings, votes (4 of 5 seats pass), comments."),
+        (name = "projects", description = "The project pipeline (Art. 13, 15): application, qualification review, research, establishment, due diligence, proposal checked against the limits, the committee's decision, agreement, paid-in matching."),
         (name = "operations", description = "Health, readiness, metrics and this document."),
     )
 )]

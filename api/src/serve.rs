@@ -79,6 +79,9 @@ async fn prepare(global: &GlobalOpts) -> anyhow::Result<(PgPool, async_nats::Cli
     projections::runner::setup::<projections::committee::CommitteeProjection>(&pool)
         .await
         .context("creating the committee read model")?;
+    projections::runner::setup::<projections::projects::ProjectsProjection>(&pool)
+        .await
+        .context("creating the projects read model")?;
     // NATS is a transport, not the record: without it the API still records commands, the
     // read models follow PostgreSQL, and the relay publishes everything once NATS is back.
     let nats = async_nats::ConnectOptions::new()

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use domain::committee::membership::Committee;
 use domain::committee::Resolution;
 use domain::fund::Fund;
+use domain::project::Project;
 use eventstore::{EventStore, Metrics, PgPool, Repository};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -46,6 +47,8 @@ pub struct AppState {
     pub committees: Arc<Repository<Committee>>,
     /// The same for committee resolutions.
     pub resolutions: Arc<Repository<Resolution>>,
+    /// The same for the projects of the funds' pipelines.
+    pub projects: Arc<Repository<Project>>,
     /// The registry `/metrics` renders (shared with the workers in `serve`).
     pub metrics: Metrics,
     /// NATS, checked by `/readyz`; `None` when the process runs without it (then not ready).
@@ -66,6 +69,7 @@ impl AppState {
             funds: Arc::new(Repository::new(store.clone(), FUND_CACHE)),
             committees: Arc::new(Repository::new(store.clone(), FUND_CACHE)),
             resolutions: Arc::new(Repository::new(store.clone(), FUND_CACHE)),
+            projects: Arc::new(Repository::new(store.clone(), FUND_CACHE)),
             pool,
             store,
             metrics,

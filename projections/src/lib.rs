@@ -15,11 +15,14 @@
 //!   assessments and distributions.
 //! - [`committee`]: each fund's investment committee and the resolutions put to it, with
 //!   their votes, meetings, comments and outcomes.
+//! - [`projects`]: each fund's project pipeline: the board by stage, the projects as they
+//!   stand and each project's history step by step.
 
 pub mod capital;
 pub mod committee;
 pub mod funds;
 pub mod nats;
+pub mod projects;
 pub mod runner;
 
 use eventstore::RecordedEvent;
@@ -74,4 +77,5 @@ pub const ALL: &[&str] = &[
     funds::FundsProjection::NAME,
     capital::CapitalProjection::NAME,
     committee::CommitteeProjection::NAME,
+    projects::ProjectsProjection::NAME,
 ];

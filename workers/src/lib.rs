@@ -81,6 +81,8 @@ pub async fn run_all_with(config: WorkersConfig, options: WorkersOptions) -> any
     };
     let funds = projections::runner::run(projections::funds::FundsProjection, runner.clone());
     let capital = projections::runner::run(projections::capital::CapitalProjection, runner.clone());
+    let projects =
+        projections::runner::run(projections::projects::ProjectsProjection, runner.clone());
     let committee = projections::runner::run(projections::committee::CommitteeProjection, runner);
     let scheduler = scheduler::run(scheduler::SchedulerConfig {
         interval: options.scheduler_interval,
@@ -93,6 +95,6 @@ pub async fn run_all_with(config: WorkersConfig, options: WorkersOptions) -> any
             config.shutdown.clone(),
         )
     });
-    tokio::try_join!(relay.run(), funds, capital, committee, scheduler)?;
+    tokio::try_join!(relay.run(), funds, capital, committee, projects, scheduler)?;
     Ok(())
 }

@@ -8,6 +8,8 @@ pub mod funds;
 pub mod ledger;
 pub mod lifecycle;
 pub mod ops;
+pub mod project_reads;
+pub mod projects;
 pub mod resolutions;
 
 use crate::error::ApiError;
@@ -207,6 +209,68 @@ pub fn table() -> Vec<Route> {
             resolutions::voting_record,
         ),
         route(Verb::Get, "/me/resolutions", resolutions::my_resolutions),
+        route(Verb::Post, "/funds/{fund_id}/projects", projects::apply),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/qualification-review",
+            projects::review,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/research",
+            projects::research,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/establishment",
+            projects::establish,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/due-diligence",
+            projects::due_diligence,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/proposal",
+            projects::propose,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/decision",
+            projects::decision,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/agreement",
+            projects::agreement,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/paid-in",
+            projects::paid_in,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/rejection",
+            projects::reject,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/withdrawal",
+            projects::withdraw,
+        ),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/projects/board",
+            project_reads::board,
+        ),
+        route(Verb::Get, "/funds/{fund_id}/projects", project_reads::list),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/projects/{project_id}",
+            project_reads::get,
+        ),
         route(Verb::Get, "/healthz", ops::healthz),
         route(Verb::Get, "/readyz", ops::readyz),
         route(Verb::Get, "/metrics", ops::metrics),

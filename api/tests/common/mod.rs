@@ -20,6 +20,7 @@ use eventstore::testkit::{test_db, TestDb};
 use eventstore::Metrics;
 use projections::capital::CapitalProjection;
 use projections::committee::CommitteeProjection;
+use projections::projects::ProjectsProjection;
 use projections::funds::FundsProjection;
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -94,6 +95,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(AppState) -> AppState) -> TestAp
         .await
         .unwrap();
     projections::runner::setup::<CommitteeProjection>(&db.pool)
+        .await
+        .unwrap();
+    projections::runner::setup::<ProjectsProjection>(&db.pool)
         .await
         .unwrap();
     let state = adjust(AppState::new(db.pool.clone(), None, Metrics::new()));
@@ -237,8 +241,11 @@ impl TestApp {
             projections::runner::catch_up(&CommitteeProjection, pool, store, metrics)
                 .await
                 .unwrap();
+            projections::runner::catch_up(&ProjectsProjection, pool, store, metrics)
+                .await
+                .unwrap();
             let mut done = true;
-            for name in ["funds", "capital", "committee"] {
+            for name in ["funds", "capital", "committee", "projects"] {
                 done &= projections::runner::wait_for_position(
                     pool,
                     name,

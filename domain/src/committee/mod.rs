@@ -167,6 +167,10 @@ impl Status {
 pub struct Opened {
     /// The fund whose committee decides.
     pub fund: crate::FundId,
+    /// What is decided.
+    pub subject: Subject,
+    /// The amount at stake.
+    pub amount: crate::Money,
     /// Written or on-site.
     pub mode: Mode,
     /// Until when votes are taken.
@@ -232,6 +236,8 @@ impl Aggregate for Resolution {
         match event {
             ResolutionEvent::ResolutionOpened {
                 fund_id,
+                subject,
+                amount,
                 mode,
                 deadline,
                 seats,
@@ -241,6 +247,8 @@ impl Aggregate for Resolution {
             } => {
                 self.opened = Some(Opened {
                     fund: *fund_id,
+                    subject: subject.clone(),
+                    amount: *amount,
                     mode: *mode,
                     deadline: *deadline,
                     seats: seats.clone(),

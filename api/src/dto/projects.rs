@@ -1,0 +1,213 @@
+//! The JSON shapes of the project pipeline (SPEC §3): applications, reviews, research,
+//! establishment, due diligence, proposals, decisions, agreements and paid-in reports.
+
+use super::Amount;
+use chrono::NaiveDate;
+use domain::eligibility::ApplicationFacts;
+use domain::investment::Proposal;
+use domain::project::{DueDiligenceKind, ResearchOutcome};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// `POST /funds/{fund_id}/projects`: a company applies (申请投资).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyRequest {
+    /// The project's id; a new UUIDv7 when absent.
+    #[serde(default)]
+    pub project_id: Option<Uuid>,
+    /// The company's name.
+    #[schema(example = "昆山某某科技有限公司", min_length = 1, max_length = 2000)]
+    pub company: String,
+    /// The facts the qualification review checks (Art. 13): `registered_city`,
+    /// `operating_city`, `independent_legal_person`, `industry`, `ip`,
+    /// `business_model_company`, `alternative_qualifications`, `staff`, `rd_staff`,
+    /// `clear_ownership`, `subsidiary_of_large_group`, `annual_revenue`, `net_assets`,
+    /// `rd_spending`, `founded_on`, `talent_programme` (see docs/API.md).
+    #[schema(value_type = Object)]
+    pub facts: ApplicationFacts,
+    /// The application date.
+    #[schema(example = "2024-03-01")]
+    pub applied_on: NaiveDate,
+}
+
+/// A step dated `on`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepRequest {
+    /// When: not before the previous step.
+    #[schema(example = "2024-03-15")]
+    pub on: NaiveDate,
+}
+
+/// What the research found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = ResearchOutcome)]
+pub enum ResearchOutcomeDto {
+    /// Shortlisted for establishment.
+    Shortlisted,
+    /// Kept in follow-up.
+    FollowUp,
+}
+
+impl From<ResearchOutcomeDto> for ResearchOutcome {
+    fn from(o: ResearchOutcomeDto) -> Self {
+        match o {
+            ResearchOutcomeDto::Shortlisted => ResearchOutcome::Shortlisted,
+            ResearchOutcomeDto::FollowUp => ResearchOutcome::FollowUp,
+        }
+    }
+}
+
+/// `POST …/research`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResearchRequest {
+    /// Shortlisted or follow-up.
+    pub outcome: ResearchOutcomeDto,
+    /// What the research found.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub note: String,
+    /// When.
+    pub on: NaiveDate,
+}
+
+/// `POST …/establishment` (立项).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EstablishRequest {
+    /// The partner institution's opinion.
+    #[schema(example = "工研院意见〔2024〕12号", min_length = 1, max_length = 2000)]
+    pub partner_opinion_ref: String,
+    /// When.
+    pub on: NaiveDate,
+}
+
+/// Which due-diligence report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = DueDiligenceKind)]
+pub enum DueDiligenceKindDto {
+    /// Commercial.
+    Commercial,
+    /// Legal.
+    Legal,
+    /// Financial.
+    Financial,
+    /// The expert review.
+    ExpertReview,
+}
+
+impl From<DueDiligenceKindDto> for DueDiligenceKind {
+    fn from(k: DueDiligenceKindDto) -> Self {
+        match k {
+            DueDiligenceKindDto::Commercial => DueDiligenceKind::Commercial,
+            DueDiligenceKindDto::Legal => DueDiligenceKind::Legal,
+            DueDiligenceKindDto::Financial => DueDiligenceKind::Financial,
+            DueDiligenceKindDto::ExpertReview => DueDiligenceKind::ExpertReview,
+        }
+    }
+}
+
+/// `POST …/due-diligence`: a report by a named third party (or the experts).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DueDiligenceRequest {
+    /// Which report.
+    pub kind: DueDiligenceKindDto,
+    /// Who made it.
+    #[schema(example = "江苏某某律师事务所", min_length = 1, max_length = 2000)]
+    pub provider: String,
+    /// The document's reference.
+    #[schema(example = "DD-L-2024-031", min_length = 1, max_length = 2000)]
+    pub document_ref: String,
+    /// When.
+    pub on: NaiveDate,
+}
+
+/// `POST …/proposal`: the investment proposal, checked against the limits.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposeRequest {
+    /// `amount`, `higher_approval_ref`, `post_money_cap_table` (`[{name, stake, is_fund}]`,
+    /// stakes as decimal strings), `instrument` (`equity`, …) and `industry` (see
+    /// docs/API.md).
+    #[schema(value_type = Object)]
+    pub proposal: Proposal,
+    /// The price per unit of registered capital.
+    #[schema(value_type = String, example = "1.50")]
+    pub price: Decimal,
+    /// When: the fund must be in its investment period that day.
+    pub on: NaiveDate,
+}
+
+/// `POST …/decision`: record the committee resolution that decided the proposal.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    /// The resolution (subject `investment`, reference the project's id).
+    pub resolution_id: Uuid,
+    /// When recorded.
+    pub on: NaiveDate,
+}
+
+/// `POST …/agreement`: the investment agreement is signed.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementRequest {
+    /// The fund's commitment: the amount decided.
+    pub commitment: Amount,
+    /// The company's registered capital after the investment.
+    pub registered_capital: Amount,
+    /// The other shareholders, who pay in step with the fund.
+    #[serde(default)]
+    pub other_shareholders: Vec<String>,
+    /// When signed.
+    pub signed_on: NaiveDate,
+}
+
+/// `POST …/paid-in`: the company reports its paid-in capital.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaidInRequest {
+    /// The company's paid-in capital (实缴资本).
+    pub paid_in: Amount,
+    /// When.
+    pub on: NaiveDate,
+}
+
+/// `POST …/rejection` or `…/withdrawal`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseProjectRequest {
+    /// Why.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+    /// When.
+    pub on: NaiveDate,
+}
+
+/// What a command on a project did, and where the project stands after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ProjectCommandResult {
+    /// The fund.
+    pub fund_id: Uuid,
+    /// The project.
+    pub project_id: Uuid,
+    /// The project stream's version after the command.
+    pub stream_version: i64,
+    /// The global position of the last event written.
+    pub global_position: i64,
+    /// The stage now.
+    #[schema(example = "research")]
+    pub stage: String,
+    /// `active`, `rejected` or `withdrawn`.
+    #[schema(example = "active")]
+    pub status: String,
+    /// The events the command recorded, as stored (`type` and `data`).
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<serde_json::Value>,
+}

@@ -1,0 +1,122 @@
+//! The tables of the projects projection and the statements that write them.
+//!
+//! `rm_projects` holds one row per project (keyed by the project, the stream id), as it stands;
+//! `rm_project_steps` one row per event of the project (keyed by its stream version), for its
+//! history. Every event writes its step first, then updates the project's row, so a statement
+//! may read the steps already written (the count of distinct due-diligence reports). The
+//! application is inserted with `ON CONFLICT DO NOTHING`, steps too, and a closing only
+//! applies to an active project: applying an event twice (which the runner's dedupe already
+//! prevents) changes nothing but `updated_on`, which is the date of the latest step.
+
+/// Statement: a company applied (the project's row).
+pub(super) const APPLIED: usize = 0;
+/// Statement: one step of a project's history.
+pub(super) const STEP: usize = 1;
+/// Statement: the qualification review (and, when it passed, the move to research).
+pub(super) const REVIEWED: usize = 2;
+/// Statement: the project entered a stage (research shortlisted, established).
+pub(super) const ADVANCED: usize = 3;
+/// Statement: a step that changes nothing but the date of the latest step (follow-up).
+pub(super) const TOUCHED: usize = 4;
+/// Statement: a due-diligence report was recorded (the count of distinct kinds).
+pub(super) const DUE_DILIGENCE: usize = 5;
+/// Statement: the proposal went to the committee.
+pub(super) const PROPOSED: usize = 6;
+/// Statement: the committee decided.
+pub(super) const DECIDED: usize = 7;
+/// Statement: the agreement was signed.
+pub(super) const SIGNED: usize = 8;
+/// Statement: the company reported its paid-in capital.
+pub(super) const PAID_IN: usize = 9;
+/// Statement: the project was rejected or withdrawn.
+pub(super) const CLOSED: usize = 10;
+
+/// The tables.
+pub(super) const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS rm_projects (
+        fund_id             uuid NOT NULL,
+        project_id          uuid PRIMARY KEY,
+        company             text NOT NULL,
+        industry            text NOT NULL,
+        stage               text NOT NULL CHECK (stage IN ('application', 'research',
+            'establishment', 'due_diligence', 'decision', 'implementation',
+            'post_investment')),
+        status              text NOT NULL CHECK (status IN ('active', 'rejected', 'withdrawn')),
+        closed_reason       text,
+        stage_since         date NOT NULL,
+        applied_on          date NOT NULL,
+        eligible            boolean,
+        conditions_failed   integer NOT NULL DEFAULT 0,
+        dd_reports          integer NOT NULL DEFAULT 0,
+        proposed_amount     numeric(20, 2),
+        fund_stake          numeric,
+        higher_approval_ref text,
+        resolution_id       uuid,
+        approved            boolean,
+        commitment          numeric(20, 2),
+        registered_capital  numeric(20, 2),
+        company_paid_in     numeric(20, 2),
+        required_cumulative numeric(20, 2),
+        updated_on          date NOT NULL);
+    CREATE INDEX IF NOT EXISTS rm_projects_by_fund ON rm_projects (fund_id, project_id);
+    CREATE TABLE IF NOT EXISTS rm_project_steps (
+        project_id  uuid NOT NULL,
+        version     bigint NOT NULL,
+        event_type  text NOT NULL,
+        on_date     date NOT NULL,
+        summary     jsonb NOT NULL,
+        PRIMARY KEY (project_id, version))";
+
+/// Drops the tables.
+pub(super) const DROP: &str = "DROP TABLE IF EXISTS rm_projects, rm_project_steps";
+
+/// The statements, by the indexes above.
+pub(super) const STATEMENTS: &[&str] = &[
+    // APPLIED ($1 project, $2 fund, $3 company, $4 industry, $5 applied on)
+    "INSERT INTO rm_projects (fund_id, project_id, company, industry, stage, status,
+         stage_since, applied_on, updated_on)
+     VALUES ($2, $1, $3, $4, 'application', 'active', $5, $5, $5)
+     ON CONFLICT DO NOTHING",
+    // STEP ($1 project, $2 version, $3 event type, $4 on, $5 summary)
+    "INSERT INTO rm_project_steps (project_id, version, event_type, on_date, summary)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+    // REVIEWED ($1 project, $2 eligible, $3 conditions failed, $4 on)
+    "UPDATE rm_projects SET eligible = $2, conditions_failed = $3,
+         stage = CASE WHEN $2 THEN 'research' ELSE stage END,
+         stage_since = CASE WHEN $2 THEN $4 ELSE stage_since END,
+         updated_on = GREATEST(updated_on, $4)
+     WHERE project_id = $1",
+    // ADVANCED ($1 project, $2 stage, $3 on)
+    "UPDATE rm_projects SET stage = $2, stage_since = $3,
+         updated_on = GREATEST(updated_on, $3)
+     WHERE project_id = $1",
+    // TOUCHED ($1 project, $2 on)
+    "UPDATE rm_projects SET updated_on = GREATEST(updated_on, $2) WHERE project_id = $1",
+    // DUE_DILIGENCE ($1 project, $2 on): the distinct kinds among the steps written so far.
+    "UPDATE rm_projects SET updated_on = GREATEST(updated_on, $2),
+         dd_reports = (SELECT count(DISTINCT s.summary->>'kind')::int FROM rm_project_steps s
+                       WHERE s.project_id = $1 AND s.event_type = 'DueDiligenceRecorded')
+     WHERE project_id = $1",
+    // PROPOSED ($1 project, $2 amount, $3 fund stake, $4 higher approval, $5 on)
+    "UPDATE rm_projects SET stage = 'decision', stage_since = $5, proposed_amount = $2,
+         fund_stake = $3, higher_approval_ref = $4, updated_on = GREATEST(updated_on, $5)
+     WHERE project_id = $1",
+    // DECIDED ($1 project, $2 resolution, $3 approved, $4 on)
+    "UPDATE rm_projects SET resolution_id = $2, approved = $3,
+         stage = CASE WHEN $3 THEN 'implementation' ELSE stage END,
+         stage_since = CASE WHEN $3 THEN $4 ELSE stage_since END,
+         updated_on = GREATEST(updated_on, $4)
+     WHERE project_id = $1",
+    // SIGNED ($1 project, $2 commitment, $3 registered capital, $4 signed on)
+    "UPDATE rm_projects SET stage = 'post_investment', stage_since = $4, commitment = $2,
+         registered_capital = $3, updated_on = GREATEST(updated_on, $4)
+     WHERE project_id = $1",
+    // PAID_IN ($1 project, $2 company paid in, $3 required cumulative, $4 on)
+    "UPDATE rm_projects SET company_paid_in = $2, required_cumulative = $3,
+         updated_on = GREATEST(updated_on, $4)
+     WHERE project_id = $1",
+    // CLOSED ($1 project, $2 status, $3 stage, $4 reason, $5 on)
+    "UPDATE rm_projects SET status = $2, stage = $3, closed_reason = $4, stage_since = $5,
+         updated_on = GREATEST(updated_on, $5)
+     WHERE project_id = $1 AND status = 'active'",
+];
