@@ -42,6 +42,11 @@ pub struct MovementId(pub Uuid);
 #[serde(transparent)]
 pub struct DistributionId(pub Uuid);
 
+/// Identifies an exit (退出) of the fund from a portfolio company, partial or whole (Art. 16).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ExitId(pub Uuid);
+
 /// Identifies a member of an investment committee (a person holding a seat).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -35,6 +35,7 @@ pub mod project;
 
 pub use aggregate::{Aggregate, DomainEvent, Rejection, UpcastError};
 pub use ids::{
-    CallId, DistributionId, FundId, LpId, MemberId, MovementId, ObserverId, ProjectId, ResolutionId,
+    CallId, DistributionId, ExitId, FundId, LpId, MemberId, MovementId, ObserverId, ProjectId,
+    ResolutionId,
 };
 pub use money::{Money, MoneyError};

@@ -163,5 +163,8 @@ pub async fn get(
             code: "project_not_found",
             detail: "no such project in this fund",
         })?;
-    Ok(mark_behind(AppJson(View(json(view)?)).into_response(), caught_up))
+    Ok(mark_behind(
+        AppJson(View(json(view)?)).into_response(),
+        caught_up,
+    ))
 }

@@ -1,7 +1,9 @@
 //! The commands a fund accepts.
 
 use super::{capital, custody, FundTerms};
-use crate::{CallId, DistributionId, FundId, LpId, Money, MovementId};
+use crate::{
+    CallId, DistributionId, ExitId, FundId, LpId, Money, MovementId, ProjectId, ResolutionId,
+};
 use chrono::NaiveDate;
 
 /// Commands on a fund.
@@ -47,7 +49,9 @@ pub enum FundCommand {
         /// The date payment is due.
         due_on: NaiveDate,
     },
-    /// The manager instructs a money movement (maker).
+    /// The manager instructs a money movement (maker): an LP's payment of a call, a fee
+    /// payment, a distribution payment or exit proceeds. Injections have
+    /// [`FundCommand::InstructInjection`].
     InstructMovement {
         /// The new movement's id.
         movement_id: MovementId,
@@ -105,5 +109,40 @@ pub enum FundCommand {
         amount: Money,
         /// The declaration date.
         declared_on: NaiveDate,
+    },
+    /// The manager instructs an injection into a portfolio company (maker), in step with the
+    /// company's paid-in ratio (Art. 11).
+    InstructInjection {
+        /// The new movement's id.
+        movement_id: MovementId,
+        /// The project invested in.
+        project_id: ProjectId,
+        /// How much.
+        amount: Money,
+        /// Its value date.
+        value_date: NaiveDate,
+        /// The project's required cumulative payment after its last paid-in report (Art. 11),
+        /// looked up by the caller from the project stream. It never decreases, so a stale
+        /// value is conservative.
+        required_cumulative: Money,
+        /// The fund's commitment to the company (the investment agreement's).
+        commitment: Money,
+    },
+    /// Record an exit from a portfolio company, partial or whole (Art. 16); a write-off has
+    /// zero proceeds.
+    RecordExit {
+        /// The new exit's id.
+        exit_id: ExitId,
+        /// The project exited.
+        project_id: ProjectId,
+        /// What the buyer pays (zero for a write-off).
+        proceeds: Money,
+        /// The investment cost the exit releases.
+        cost_released: Money,
+        /// The day of the exit: the cost basis falls from that day.
+        on: NaiveDate,
+        /// The committee resolution deciding the exit plan (Art. 14, 16), checked by the
+        /// caller.
+        resolution_id: ResolutionId,
     },
 }

@@ -3,14 +3,21 @@
 //! the cash at the custodian and what they pay.
 //!
 //! Every movement pays a *due*: an LP's allocation of a call (cash in), an assessed
-//! management fee (cash out) or an LP's allocation of a distribution (cash out). A due may be
-//! paid in parts. What is instructed and not yet confirmed counts against what is still due,
-//! so two instructions can never together pay more than the due. Cash going out is committed
-//! when it is instructed (a fee) or declared (a distribution), so the custodian is never asked
-//! to pay out more than it holds.
+//! management fee (cash out), an LP's allocation of a distribution (cash out) or the proceeds
+//! of an exit (cash in, Art. 16). A due may be paid in parts. What is instructed and not yet
+//! confirmed counts against what is still due, so two instructions can never together pay
+//! more than the due. Cash going out is committed when it is instructed (a fee) or declared
+//! (a distribution), so the custodian is never asked to pay out more than it holds.
+//!
+//! An injection into a portfolio company (cash out) is the exception: what it may pay is the
+//! project's required cumulative payment under its paid-in ratio (Art. 11), which the caller
+//! looks up, so it is instructed with its own command ([`super::investments`]) and the
+//! generic [`instruct`] refuses it. Its cash is committed when it is instructed, like a fee's.
+//! Exit proceeds, whose due is created when the exit is recorded, go through [`instruct`]
+//! like an LP's payment.
 
 use super::{Fund, FundError, FundEvent};
-use crate::{CallId, DistributionId, LpId, Money, MovementId};
+use crate::{CallId, DistributionId, ExitId, LpId, Money, MovementId, ProjectId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -38,12 +45,27 @@ pub enum MovementKind {
         /// The LP.
         lp: LpId,
     },
+    /// The fund pays (part of) its commitment to a portfolio company, in step with the
+    /// company's paid-in ratio (Art. 11): cash goes out. Instructed with
+    /// [`super::FundCommand::InstructInjection`] only.
+    Injection {
+        /// The project invested in.
+        project_id: ProjectId,
+    },
+    /// The buyer pays (part of) the proceeds of an exit (Art. 16): cash comes in.
+    ExitProceeds {
+        /// The exit.
+        exit_id: ExitId,
+    },
 }
 
 impl MovementKind {
     /// Whether the movement brings cash in (otherwise it pays cash out).
     pub fn is_inflow(&self) -> bool {
-        matches!(self, MovementKind::LpPayment { .. })
+        matches!(
+            self,
+            MovementKind::LpPayment { .. } | MovementKind::ExitProceeds { .. }
+        )
     }
 }
 
@@ -73,12 +95,15 @@ pub struct Custody {
     pub fee_payments: BTreeMap<i32, Due>,
     /// Per distribution and LP.
     pub distribution_payments: BTreeMap<(DistributionId, LpId), Due>,
+    /// Per exit with proceeds (a write-off has none).
+    pub exit_proceeds: BTreeMap<ExitId, Due>,
 }
 
 /// Something to be paid, and its payments.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Due {
-    /// The amount due (allocated by a call or distribution, or assessed).
+    /// The amount due (allocated by a call or distribution, assessed, or the proceeds of an
+    /// exit).
     pub allocated: Money,
     /// Instructed, confirmed or not.
     pub instructed: Money,
@@ -112,7 +137,8 @@ impl Due {
 }
 
 impl Custody {
-    /// The due a movement of this kind pays.
+    /// The due a movement of this kind pays; `None` for an injection, whose due is the
+    /// project's ([`super::investments::Investment`]).
     pub fn due(&self, kind: &MovementKind) -> Option<&Due> {
         match kind {
             MovementKind::LpPayment { call_id, lp } => self.call_payments.get(&(*call_id, *lp)),
@@ -121,6 +147,8 @@ impl Custody {
                 distribution_id,
                 lp,
             } => self.distribution_payments.get(&(*distribution_id, *lp)),
+            MovementKind::Injection { .. } => None,
+            MovementKind::ExitProceeds { exit_id } => self.exit_proceeds.get(exit_id),
         }
     }
 
@@ -132,6 +160,8 @@ impl Custody {
                 distribution_id,
                 lp,
             } => self.distribution_payments.get_mut(&(*distribution_id, *lp)),
+            MovementKind::Injection { .. } => None,
+            MovementKind::ExitProceeds { exit_id } => self.exit_proceeds.get_mut(exit_id),
         }
     }
 
@@ -164,7 +194,7 @@ impl Custody {
     }
 }
 
-/// `InstructMovement`.
+/// `InstructMovement`: refuses an injection, which has `InstructInjection` (Art. 11).
 pub fn instruct(
     fund: &Fund,
     movement_id: MovementId,
@@ -176,6 +206,9 @@ pub fn instruct(
     if fund.custody.movements.contains_key(&movement_id) {
         return Err(FundError::MovementAlreadyInstructed);
     }
+    if let MovementKind::Injection { .. } = kind {
+        return Err(FundError::InjectionNeedsItsCommand);
+    }
     if !amount.is_positive() {
         return Err(FundError::NonPositiveAmount);
     }
@@ -184,6 +217,8 @@ pub fn instruct(
             MovementKind::LpPayment { .. } => FundError::PaymentWithoutCall,
             MovementKind::FeePayment { year } => FundError::FeeNotAssessed { year: *year },
             MovementKind::Distribution { .. } => FundError::UnknownDistribution,
+            MovementKind::Injection { .. } => FundError::InjectionNeedsItsCommand,
+            MovementKind::ExitProceeds { .. } => FundError::ProceedsWithoutExit,
         });
     };
     let room = due.room();
@@ -226,7 +261,8 @@ pub fn confirm(
     }])
 }
 
-/// Folds the custody events (and the dues of calls, fees and distributions) into the state.
+/// Folds the custody events (and the dues of calls, fees, distributions and exits) into the
+/// state.
 pub fn evolve(custody: &mut Custody, event: &FundEvent) {
     match event {
         FundEvent::CapitalCalled {
@@ -256,6 +292,11 @@ pub fn evolve(custody: &mut Custody, event: &FundEvent) {
                     .or_default();
                 p.allocated = p.allocated + a.amount;
             }
+        }
+        FundEvent::ExitRecorded {
+            exit_id, proceeds, ..
+        } if proceeds.is_positive() => {
+            custody.exit_proceeds.entry(*exit_id).or_default().allocated = *proceeds;
         }
         FundEvent::MovementInstructed {
             movement_id,

@@ -23,7 +23,8 @@ pub enum FundError {
     /// The total size must be positive.
     #[error("the total size must be greater than zero")]
     NonPositiveSize,
-    /// Amounts of tranches, subscriptions and calls must be positive.
+    /// Amounts of tranches, subscriptions, calls, movements and released cost must be
+    /// positive.
     #[error("the amount must be greater than zero")]
     NonPositiveAmount,
     /// Tranches are numbered 1, 2, 3… in order.
@@ -183,6 +184,42 @@ pub enum FundError {
     /// A distribution id used before.
     #[error("this distribution was already declared")]
     DistributionAlreadyDeclared,
+    /// An injection instructed with the generic `InstructMovement`: it needs
+    /// `InstructInjection`, which checks it against the paid-in ratio (Art. 11).
+    #[error("an injection has its own instruction, checked against the paid-in ratio")]
+    InjectionNeedsItsCommand,
+    /// An injection beyond the project's required cumulative payment less what is already
+    /// instructed (Art. 11: in step with the company's paid-in ratio).
+    #[error("the injection exceeds what the company's paid-in ratio requires; {room} remains")]
+    InjectionExceedsRequired {
+        /// What may still be instructed.
+        room: Money,
+    },
+    /// A required cumulative payment above the commitment (Art. 11 never requires more).
+    #[error(
+        "the required cumulative payment {required_cumulative} exceeds the commitment {commitment}"
+    )]
+    RequiredAboveCommitment {
+        /// The required cumulative payment given.
+        required_cumulative: Money,
+        /// The commitment given.
+        commitment: Money,
+    },
+    /// An exit id used before.
+    #[error("this exit was already recorded")]
+    ExitAlreadyRecorded,
+    /// Exit proceeds below zero (a write-off has zero proceeds).
+    #[error("the proceeds of an exit must not be negative")]
+    NegativeProceeds,
+    /// An exit releasing more cost than the project's cost not yet exited on its date.
+    #[error("the exit releases more than the cost not yet exited ({cost_not_exited})")]
+    ExitExceedsCost {
+        /// The project's cost not yet exited on the exit's date.
+        cost_not_exited: Money,
+    },
+    /// Exit proceeds for an exit not recorded, or one without proceeds (a write-off).
+    #[error("no exit with proceeds to collect")]
+    ProceedsWithoutExit,
     /// No LP has paid anything in.
     #[error("no LP has paid in capital to distribute on")]
     NothingPaidIn,
@@ -236,6 +273,13 @@ impl Rejection for FundError {
             FundError::DistributionAlreadyDeclared => "distribution_already_declared",
             FundError::NothingPaidIn => "nothing_paid_in",
             FundError::UnknownDistribution => "payment_without_distribution",
+            FundError::InjectionNeedsItsCommand => "injection_needs_its_command",
+            FundError::InjectionExceedsRequired { .. } => "overpayment",
+            FundError::RequiredAboveCommitment { .. } => "required_above_commitment",
+            FundError::ExitAlreadyRecorded => "exit_already_recorded",
+            FundError::NegativeProceeds => "negative_proceeds",
+            FundError::ExitExceedsCost { .. } => "exit_exceeds_cost",
+            FundError::ProceedsWithoutExit => "payment_without_exit",
         }
     }
 
@@ -250,7 +294,12 @@ impl Rejection for FundError {
             }
             FundError::PaymentWithoutCall
             | FundError::MovementAlreadyConfirmed
-            | FundError::InsufficientCash { .. } => Some("Art. 18"),
+            | FundError::InsufficientCash { .. }
+            | FundError::ProceedsWithoutExit => Some("Art. 18"),
+            FundError::InjectionNeedsItsCommand
+            | FundError::InjectionExceedsRequired { .. }
+            | FundError::RequiredAboveCommitment { .. } => Some("Art. 11"),
+            FundError::NegativeProceeds | FundError::ExitExceedsCost { .. } => Some("Art. 16"),
             FundError::ExtensionWithoutResolution
             | FundError::TermEnded { .. }
             | FundError::FundClosed

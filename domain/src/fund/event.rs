@@ -3,7 +3,10 @@
 use super::{capital, custody, distribution, FundTerms};
 use crate::fees::FeeAssessment;
 use crate::fund::phases::Phase;
-use crate::{CallId, DistributionId, DomainEvent, FundId, LpId, Money, MovementId};
+use crate::{
+    CallId, DistributionId, DomainEvent, ExitId, FundId, LpId, Money, MovementId, ProjectId,
+    ResolutionId,
+};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -120,6 +123,35 @@ pub enum FundEvent {
         /// Each LP's share.
         allocations: Vec<distribution::DistributionAllocation>,
     },
+    /// The paid-in matching figures an injection was checked against (Art. 11); the
+    /// injection's `MovementInstructed` follows.
+    InjectionMatched {
+        /// The injection's movement.
+        movement_id: MovementId,
+        /// The project invested in.
+        project_id: ProjectId,
+        /// The fund's commitment to the company.
+        commitment: Money,
+        /// The project's required cumulative payment after its last paid-in report.
+        required_cumulative: Money,
+    },
+    /// The fund exited (part of) an investment (Art. 16); a write-off has zero proceeds.
+    ExitRecorded {
+        /// The exit.
+        exit_id: ExitId,
+        /// The project exited.
+        project_id: ProjectId,
+        /// What the buyer pays: due at the custodian when positive.
+        proceeds: Money,
+        /// The investment cost released: the cost not exited falls by it.
+        cost_released: Money,
+        /// Realised gain (or loss, negative): `proceeds − cost_released`.
+        realised: Money,
+        /// The day of the exit.
+        on: NaiveDate,
+        /// The committee resolution deciding the exit plan.
+        resolution_id: ResolutionId,
+    },
 }
 
 impl DomainEvent for FundEvent {
@@ -136,6 +168,8 @@ impl DomainEvent for FundEvent {
             FundEvent::PhaseChanged { .. } => "PhaseChanged",
             FundEvent::FeeAssessed { .. } => "FeeAssessed",
             FundEvent::DistributionDeclared { .. } => "DistributionDeclared",
+            FundEvent::InjectionMatched { .. } => "InjectionMatched",
+            FundEvent::ExitRecorded { .. } => "ExitRecorded",
         }
     }
 
@@ -154,6 +188,8 @@ impl DomainEvent for FundEvent {
             FundEvent::PhaseChanged { on, .. } => Some(*on),
             FundEvent::FeeAssessed { assessment, .. } => Some(assessment.period_to),
             FundEvent::DistributionDeclared { declared_on, .. } => Some(*declared_on),
+            FundEvent::InjectionMatched { .. } => None,
+            FundEvent::ExitRecorded { on, .. } => Some(*on),
         }
     }
 }

@@ -1,16 +1,17 @@
 //! The fund aggregate (基金): establishment with its terms and policy, tranches, LP
-//! subscriptions, capital calls, custodian movements, phases, management fees and
-//! distributions.
+//! subscriptions, capital calls, custodian movements, injections and exits, phases,
+//! management fees and distributions.
 //!
 //! # Layout
 //! - this file: the state, the terms and the dispatch of [`Aggregate`];
 //! - [`FundCommand`] (`command.rs`), [`FundEvent`] (`event.rs`), [`FundError`] (`error.rs`);
-//! - one module per part of the lifecycle: [`capital`], [`custody`], [`lifecycle`] (phases,
+//! - one module per part of the lifecycle: [`capital`], [`custody`], [`investments`]
+//!   (injections, exits and the cost not exited, Art. 11, 16), [`lifecycle`] (phases,
 //!   extensions, closing), [`fee`] (assessments), [`distribution`];
 //! - [`phases`] and [`policy`]: the pure schedule and the policy parameters.
 
 use crate::fees::CostBasisChange;
-use crate::{Aggregate, CallId, DistributionId, FundId, LpId, Money};
+use crate::{Aggregate, CallId, DistributionId, ExitId, FundId, LpId, Money, ProjectId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -35,6 +36,9 @@ pub use event::FundEvent;
 pub mod fee;
 #[cfg(test)]
 mod fee_tests;
+#[cfg(test)]
+mod investment_tests;
+pub mod investments;
 pub mod lifecycle;
 #[cfg(test)]
 mod lifecycle_tests;
@@ -88,9 +92,14 @@ pub struct Fund {
     /// Distributions declared.
     pub distributions: BTreeSet<DistributionId>,
     /// The total cost of investments not yet exited, as it changed (the exit-period fee
-    /// base, Art. 7). Empty until investments are recorded on the fund: the investment and
-    /// exit events of the pipeline push a change here, and the fee assessment reads it.
+    /// base, Art. 7), ordered by day, one change per day: confirmed injections raise it on
+    /// the day the money moved, exits lower it on their day ([`investments`]); the fee
+    /// assessment reads it.
     pub cost_basis: Vec<CostBasisChange>,
+    /// The fund's money in each portfolio company ([`investments`]).
+    pub investments: BTreeMap<ProjectId, investments::Investment>,
+    /// Exits recorded.
+    pub exits: BTreeMap<ExitId, investments::Exit>,
 }
 
 /// What the establishment fixes.
@@ -179,6 +188,38 @@ impl Aggregate for Fund {
                 amount,
                 declared_on,
             } => distribution::declare(self, *distribution_id, *amount, *declared_on),
+            FundCommand::InstructInjection {
+                movement_id,
+                project_id,
+                amount,
+                value_date,
+                required_cumulative,
+                commitment,
+            } => investments::instruct_injection(
+                self,
+                *movement_id,
+                *project_id,
+                *amount,
+                *value_date,
+                *required_cumulative,
+                *commitment,
+            ),
+            FundCommand::RecordExit {
+                exit_id,
+                project_id,
+                proceeds,
+                cost_released,
+                on,
+                resolution_id,
+            } => investments::record_exit(
+                self,
+                *exit_id,
+                *project_id,
+                *proceeds,
+                *cost_released,
+                *on,
+                *resolution_id,
+            ),
         }
     }
 
@@ -188,6 +229,7 @@ impl Aggregate for Fund {
             other => {
                 capital::evolve(self, other);
                 custody::evolve(&mut self.custody, other);
+                investments::evolve(self, other);
                 lifecycle::evolve(&mut self.lifecycle, other);
                 fee::evolve(&mut self.fees, other);
                 if let FundEvent::DistributionDeclared {

@@ -119,6 +119,31 @@ pub enum ProjectCommand {
         /// When.
         on: NaiveDate,
     },
+    /// A periodic post-investment report of the company; triggers 1, 5 and 6 follow from it.
+    ReportPostInvestment {
+        /// The report.
+        report: super::CompanyReport,
+        /// When received.
+        on: NaiveDate,
+    },
+    /// The manager records an exit trigger (2, 3, 4 or 7 of Art. 16).
+    RecordTrigger {
+        /// Which.
+        trigger: super::Trigger,
+        /// What shows it.
+        note: String,
+        /// When.
+        on: NaiveDate,
+    },
+    /// A supervisory veto or termination (Art. 21).
+    RecordSupervisoryAction {
+        /// Veto or termination.
+        action: super::SupervisoryAction,
+        /// Why: the violation of law or the misuse of funds.
+        reason: String,
+        /// When.
+        on: NaiveDate,
+    },
     /// The fund rejects the project at its current stage.
     Reject {
         /// Why.

@@ -15,7 +15,7 @@ type Decided = Result<Vec<ProjectEvent>, ProjectError>;
 /// The longest name, reference, note or reason, in characters.
 const MAX_TEXT: usize = 2000;
 
-fn text(value: &str, what: &'static str) -> Result<String, ProjectError> {
+pub(super) fn text(value: &str, what: &'static str) -> Result<String, ProjectError> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > MAX_TEXT {
         return Err(ProjectError::InvalidText(what));
@@ -24,7 +24,7 @@ fn text(value: &str, what: &'static str) -> Result<String, ProjectError> {
 }
 
 /// The project, active, at `stage`, with `on` not before the application.
-fn at(p: &Project, stage: Stage, on: NaiveDate) -> Result<(), ProjectError> {
+pub(super) fn at(p: &Project, stage: Stage, on: NaiveDate) -> Result<(), ProjectError> {
     let actual = p.stage.ok_or(ProjectError::NotFound)?;
     if p.status != Some(Status::Active) {
         return Err(ProjectError::Closed);
@@ -212,6 +212,18 @@ pub fn decide(p: &Project, command: &ProjectCommand) -> Decided {
                 on: *on,
             }])
         }
+        ProjectCommand::ReportPostInvestment { report, on } => super::post::report(p, report, *on),
+        ProjectCommand::RecordTrigger { trigger, note, on } => {
+            super::post::record_trigger(p, *trigger, note, *on)
+        }
+        ProjectCommand::RecordSupervisoryAction { action, reason, on } => {
+            at(p, Stage::PostInvestment, *on)?;
+            Ok(vec![ProjectEvent::SupervisoryActionRecorded {
+                action: *action,
+                reason: text(reason, "reason")?,
+                on: *on,
+            }])
+        }
         ProjectCommand::Reject { reason, on } => close(p, reason, *on, true),
         ProjectCommand::Withdraw { reason, on } => close(p, reason, *on, false),
     }
@@ -349,6 +361,13 @@ pub fn evolve(p: &mut Project, event: &ProjectEvent) {
             p.company_paid_in = *paid_in;
             p.required_cumulative = *required_cumulative;
         }
+        ProjectEvent::PostInvestmentReported { report, .. } => {
+            p.latest_report = Some(report.clone());
+        }
+        ProjectEvent::ExitTriggerRaised { trigger, .. } => {
+            p.triggers.insert(*trigger);
+        }
+        ProjectEvent::SupervisoryActionRecorded { .. } => {}
         ProjectEvent::ProjectRejected { stage, .. } => {
             p.status = Some(Status::Rejected { stage: *stage });
         }

@@ -86,6 +86,12 @@ pub enum ProjectError {
         /// The last report.
         last: Money,
     },
+    /// A report that contradicts itself.
+    #[error("the report is inconsistent: {0}")]
+    InvalidReport(&'static str),
+    /// A trigger only the reports raise.
+    #[error("this trigger ({0}) is detected from the company's reports, not recorded")]
+    TriggerDetectedOnly(&'static str),
     /// The paid-in matching cannot be computed.
     #[error(transparent)]
     Matching(MatchingError),
@@ -113,6 +119,8 @@ impl Rejection for ProjectError {
             ProjectError::CommitmentMismatch { .. } => "commitment_mismatch",
             ProjectError::PaidInDecreased { .. } => "paid_in_decreased",
             ProjectError::Matching(e) => e.code(),
+            ProjectError::InvalidReport(_) => "invalid_report",
+            ProjectError::TriggerDetectedOnly(_) => "trigger_detected_only",
         }
     }
 
@@ -123,6 +131,7 @@ impl Rejection for ProjectError {
             }
             ProjectError::OutsideInvestmentPeriod => Some("Art. 5"),
             ProjectError::OnSiteMeetingRequired { .. } => Some("Art. 15(6)"),
+            ProjectError::TriggerDetectedOnly(clause) => Some(clause),
             ProjectError::Limit(e) => e.rule(),
             ProjectError::Matching(e) => e.rule(),
             _ => None,

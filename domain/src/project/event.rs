@@ -98,6 +98,33 @@ pub enum ProjectEvent {
         /// When.
         on: NaiveDate,
     },
+    /// The company's periodic report.
+    PostInvestmentReported {
+        /// The report.
+        report: super::CompanyReport,
+        /// When received.
+        on: NaiveDate,
+    },
+    /// An exit trigger was raised (Art. 16): detected from a report, or recorded.
+    ExitTriggerRaised {
+        /// Which.
+        trigger: super::Trigger,
+        /// Detected from a report (1, 5, 6) or recorded by the manager.
+        detected: bool,
+        /// What shows it.
+        note: String,
+        /// When.
+        on: NaiveDate,
+    },
+    /// A supervisory veto or termination (Art. 21).
+    SupervisoryActionRecorded {
+        /// Which.
+        action: super::SupervisoryAction,
+        /// Why.
+        reason: String,
+        /// When.
+        on: NaiveDate,
+    },
     /// Rejected.
     ProjectRejected {
         /// At which stage.
@@ -130,6 +157,9 @@ impl DomainEvent for ProjectEvent {
             ProjectEvent::DecisionRecorded { .. } => "DecisionRecorded",
             ProjectEvent::AgreementSigned { .. } => "AgreementSigned",
             ProjectEvent::PaidInReported { .. } => "PaidInReported",
+            ProjectEvent::PostInvestmentReported { .. } => "PostInvestmentReported",
+            ProjectEvent::ExitTriggerRaised { .. } => "ExitTriggerRaised",
+            ProjectEvent::SupervisoryActionRecorded { .. } => "SupervisoryActionRecorded",
             ProjectEvent::ProjectRejected { .. } => "ProjectRejected",
             ProjectEvent::ProjectWithdrawn { .. } => "ProjectWithdrawn",
         }
@@ -146,6 +176,9 @@ impl DomainEvent for ProjectEvent {
             | ProjectEvent::InvestmentProposed { on, .. }
             | ProjectEvent::DecisionRecorded { on, .. }
             | ProjectEvent::PaidInReported { on, .. }
+            | ProjectEvent::PostInvestmentReported { on, .. }
+            | ProjectEvent::ExitTriggerRaised { on, .. }
+            | ProjectEvent::SupervisoryActionRecorded { on, .. }
             | ProjectEvent::ProjectRejected { on, .. }
             | ProjectEvent::ProjectWithdrawn { on, .. } => *on,
         })

@@ -31,6 +31,10 @@ mod error;
 pub use error::ProjectError;
 mod event;
 pub use event::ProjectEvent;
+pub mod post;
+#[cfg(test)]
+mod post_tests;
+pub use post::{CompanyReport, FinancingRound, SupervisoryAction, Trigger};
 #[cfg(test)]
 mod flow_tests;
 #[cfg(test)]
@@ -170,6 +174,10 @@ pub struct Project {
     pub required_cumulative: Money,
     /// The date of the last step: no step is dated before it.
     pub last_on: Option<NaiveDate>,
+    /// The exit triggers raised (Art. 16), each once.
+    pub triggers: BTreeSet<post::Trigger>,
+    /// The latest post-investment report.
+    pub latest_report: Option<post::CompanyReport>,
 }
 
 impl Aggregate for Project {

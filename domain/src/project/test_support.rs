@@ -310,6 +310,9 @@ pub fn dated(mut command: ProjectCommand, day: &str) -> ProjectCommand {
         | ProjectCommand::Propose { on, .. }
         | ProjectCommand::RecordDecision { on, .. }
         | ProjectCommand::ReportPaidIn { on, .. }
+        | ProjectCommand::ReportPostInvestment { on, .. }
+        | ProjectCommand::RecordTrigger { on, .. }
+        | ProjectCommand::RecordSupervisoryAction { on, .. }
         | ProjectCommand::Reject { on, .. }
         | ProjectCommand::Withdraw { on, .. } => *on = day,
     }

@@ -52,6 +52,9 @@ fn movement_kind(kind: &MovementKind) -> &'static str {
         MovementKind::LpPayment { .. } => "lp_payment",
         MovementKind::FeePayment { .. } => "fee_payment",
         MovementKind::Distribution { .. } => "distribution",
+        // issue 5: investments read model (not written to `rm_movements` yet).
+        MovementKind::Injection { .. } => "injection",
+        MovementKind::ExitProceeds { .. } => "exit_proceeds",
     }
 }
 
@@ -149,6 +152,11 @@ impl Projection for CapitalProjection {
                         distribution_id,
                         lp,
                     } => (None, Some(lp.0), None, Some(distribution_id.0)),
+                    // issue 5: investments read model. Not written yet, so their
+                    // confirmations match no row and leave the capital totals alone.
+                    MovementKind::Injection { .. } | MovementKind::ExitProceeds { .. } => {
+                        return Ok(Vec::new())
+                    }
                 };
                 vec![Write::new(
                     MOVEMENT,
@@ -228,6 +236,8 @@ impl Projection for CapitalProjection {
             FundEvent::TermExtended { .. }
             | FundEvent::FundClosed { .. }
             | FundEvent::PhaseChanged { .. } => Vec::new(),
+            // issue 5: investments read model
+            FundEvent::InjectionMatched { .. } | FundEvent::ExitRecorded { .. } => Vec::new(),
         })
     }
 }
