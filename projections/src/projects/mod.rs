@@ -69,6 +69,24 @@ fn summary(event: &ProjectEvent) -> anyhow::Result<Value> {
         ProjectEvent::ResearchCompleted { outcome, note, .. } => {
             json!({ "outcome": outcome, "note": note })
         }
+        ProjectEvent::PostInvestmentReported { report, .. } => json!({
+            "period": report.period,
+            "revenue": report.revenue,
+            "net_assets": report.net_assets,
+            "staff": report.staff,
+            "registered_city": report.registered_city,
+            "going_concern": report.going_concern,
+        }),
+        ProjectEvent::ExitTriggerRaised {
+            trigger,
+            detected,
+            note,
+            ..
+        } => json!({ "trigger": trigger, "clause": trigger.clause(), "detected": detected,
+                     "note": note }),
+        ProjectEvent::SupervisoryActionRecorded { action, reason, .. } => {
+            json!({ "action": action, "reason": reason })
+        }
         ProjectEvent::ProjectEstablished {
             partner_opinion_ref,
             ..
@@ -171,6 +189,12 @@ impl ProjectsProjection {
                         Box::new(on),
                     ],
                 )
+            }
+            // Post-investment steps: in the history; the row only moves its date.
+            ProjectEvent::PostInvestmentReported { on, .. }
+            | ProjectEvent::ExitTriggerRaised { on, .. }
+            | ProjectEvent::SupervisoryActionRecorded { on, .. } => {
+                Write::new(TOUCHED, vec![id(), Box::new(on)])
             }
             ProjectEvent::ResearchCompleted { outcome, on, .. } => match outcome {
                 ResearchOutcome::Shortlisted => Write::new(
