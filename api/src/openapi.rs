@@ -4,7 +4,8 @@
 use crate::dto;
 use crate::error::Problem;
 use crate::routes::{
-    capital, committee, funds, ledger, lifecycle, ops, project_reads, projects, resolutions,
+    capital, committee, funds, investments, ledger, lifecycle, ops, project_reads, projects,
+    resolutions,
 };
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -67,6 +68,11 @@ use utoipa::{Modify, OpenApi};
         projects::paid_in,
         projects::reject,
         projects::withdraw,
+        projects::report,
+        projects::trigger,
+        projects::supervise,
+        investments::inject,
+        investments::exit,
         project_reads::board,
         project_reads::list,
         project_reads::get,
@@ -92,6 +98,7 @@ use utoipa::{Modify, OpenApi};
         (name = "distributions", description = "Distributions (分配) to the LPs pro rata to paid-in capital."),
         (name = "committee", description = "The investment committee (投资决策委员会, Art. 14): seats and observers, resolutions, on-site meetings, votes (4 of 5 seats pass), comments."),
         (name = "projects", description = "The project pipeline (Art. 13, 15): application, qualification review, research, establishment, due diligence, proposal checked against the limits, the committee's decision, agreement, paid-in matching."),
+        (name = "investments", description = "The fund's money in its investments: injections matched to paid-in (Art. 11), exits and write-offs (Art. 16)."),
         (name = "operations", description = "Health, readiness, metrics and this document."),
     )
 )]

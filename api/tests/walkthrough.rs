@@ -189,7 +189,9 @@ async fn a_fund_from_establishment_to_its_first_distribution() {
         "total_size": "300000000.00", "tranches": "80000000.00", "subscribed": "80000000.00",
         "called": "59000000.00", "paid_in": "56400000.00", "uncalled": "21000000.00",
         "cash": "56400000.00", "fees_assessed": "0.00", "fees_paid": "0.00",
-        "distributed": "0.00", "distributions_paid": "0.00" })
+        "distributed": "0.00", "distributions_paid": "0.00", "invested": "0.00",
+        "cost_released": "0.00", "cost_not_exited": "0.00", "exit_proceeds": "0.00",
+        "proceeds_received": "0.00" })
     );
     let lps = w.read(&w.manager, "/lps").await["items"].clone();
     assert_eq!(lps.as_array().unwrap().len(), 3);

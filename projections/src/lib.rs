@@ -12,7 +12,7 @@
 //! - [`nats`]: the JetStream stream the relay writes and the runner reads.
 //! - [`funds`]: the funds read model (`GET /funds`, `GET /funds/{id}`).
 //! - [`capital`]: each fund's capital: totals, LP accounts, calls, movements, fee
-//!   assessments and distributions.
+//!   assessments, distributions, investments and exits.
 //! - [`committee`]: each fund's investment committee and the resolutions put to it, with
 //!   their votes, meetings, comments and outcomes.
 //! - [`projects`]: each fund's project pipeline: the board by stage, the projects as they

@@ -5,7 +5,7 @@ use super::{Amount, FundCommandResult};
 use chrono::NaiveDate;
 use domain::fund::capital::{CallAllocation, LpKind};
 use domain::fund::custody::MovementKind;
-use domain::{CallId, DistributionId, LpId};
+use domain::{CallId, DistributionId, ExitId, LpId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -98,6 +98,9 @@ pub enum MovementKindDto {
     /// The fund pays (part of) an LP's share of a distribution (needs `distribution_id` and
     /// `lp_id`).
     Distribution,
+    /// The buyer pays (part of) the proceeds of an exit (needs `exit_id`). Injections have
+    /// their own command (`POST /funds/{fund_id}/projects/{project_id}/injections`).
+    ExitProceeds,
 }
 
 /// `POST /funds/{fund_id}/movements`: the manager instructs a movement (maker).
@@ -122,6 +125,9 @@ pub struct InstructMovementRequest {
     /// The distribution paid (`distribution`).
     #[serde(default)]
     pub distribution_id: Option<Uuid>,
+    /// The exit whose proceeds come in (`exit_proceeds`).
+    #[serde(default)]
+    pub exit_id: Option<Uuid>,
     /// How much: at most the LP's allocation less what is already instructed.
     pub amount: Amount,
     /// Its value date.
@@ -141,11 +147,13 @@ impl InstructMovementRequest {
             ("lp_id", self.lp_id.is_some()),
             ("fee_year", self.fee_year.is_some()),
             ("distribution_id", self.distribution_id.is_some()),
+            ("exit_id", self.exit_id.is_some()),
         ];
         let takes: &[&str] = match self.kind {
             MovementKindDto::LpPayment => &["call_id", "lp_id"],
             MovementKindDto::FeePayment => &["fee_year"],
             MovementKindDto::Distribution => &["distribution_id", "lp_id"],
+            MovementKindDto::ExitProceeds => &["exit_id"],
         };
         if let Some((name, _)) = given.iter().find(|(n, g)| *g && !takes.contains(n)) {
             return Err(format!("a {} movement takes no {name}", self.kind_name()));
@@ -164,6 +172,9 @@ impl InstructMovementRequest {
                 distribution_id: DistributionId(need(self.distribution_id, "distribution_id")?),
                 lp: LpId(need(self.lp_id, "lp_id")?),
             },
+            MovementKindDto::ExitProceeds => MovementKind::ExitProceeds {
+                exit_id: ExitId(need(self.exit_id, "exit_id")?),
+            },
         })
     }
 
@@ -172,6 +183,7 @@ impl InstructMovementRequest {
             MovementKindDto::LpPayment => "lp_payment",
             MovementKindDto::FeePayment => "fee_payment",
             MovementKindDto::Distribution => "distribution",
+            MovementKindDto::ExitProceeds => "exit_proceeds",
         }
     }
 }

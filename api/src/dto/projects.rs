@@ -211,3 +211,88 @@ pub struct ProjectCommandResult {
     #[schema(value_type = Vec<Object>)]
     pub events: Vec<serde_json::Value>,
 }
+
+/// `POST …/injections`: the manager instructs a payment to the company (the custodian then
+/// confirms it as any movement).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InjectionRequest {
+    /// The movement's id; a new UUIDv7 when absent.
+    #[serde(default)]
+    pub movement_id: Option<Uuid>,
+    /// How much: at most what the company's paid-in ratio requires less what is instructed.
+    pub amount: Amount,
+    /// Its value date.
+    pub value_date: NaiveDate,
+}
+
+/// `POST …/exits`: an exit decided by the committee, partial or whole; zero proceeds is a
+/// write-off.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExitRequest {
+    /// The exit's id; a new UUIDv7 when absent.
+    #[serde(default)]
+    pub exit_id: Option<Uuid>,
+    /// The proceeds (`"0.00"` for a write-off).
+    pub proceeds: Amount,
+    /// The cost of the investment released by this exit.
+    pub cost_released: Amount,
+    /// When.
+    pub on: NaiveDate,
+    /// The committee resolution that decided the exit plan (subject `exit`, reference the
+    /// project's id, passed).
+    pub resolution_id: Uuid,
+}
+
+/// What `POST …/exits` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ExitResult {
+    /// Versions and position of the fund stream.
+    #[serde(flatten)]
+    pub command: super::FundCommandResult,
+    /// The exit.
+    pub exit_id: Uuid,
+    /// Proceeds less the cost released (negative: a loss).
+    pub realised: Amount,
+}
+
+/// `POST …/reports`: the company's periodic post-investment report.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRequest {
+    /// `period`, `revenue`, `net_assets`, `staff`, `rd_staff`, `financing_rounds`
+    /// (`[{closed_on, amount}]`), `raising_round`, `registered_city`, `going_concern`.
+    #[schema(value_type = Object)]
+    pub report: domain::project::CompanyReport,
+    /// When received.
+    pub on: NaiveDate,
+}
+
+/// `POST …/triggers`: the manager records an exit trigger (2, 3, 4 or 7 of Art. 16).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerRequest {
+    /// `goals_reached`, `shareholder_buyer`, `third_party_buyer` or `contractual`.
+    #[schema(value_type = String, example = "shareholder_buyer")]
+    pub trigger: domain::project::Trigger,
+    /// What shows it.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub note: String,
+    /// When.
+    pub on: NaiveDate,
+}
+
+/// `POST …/supervisory-actions`: a veto or a termination (Art. 21).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupervisoryRequest {
+    /// `veto` or `termination`.
+    #[schema(value_type = String, example = "veto")]
+    pub action: domain::project::SupervisoryAction,
+    /// Why: the violation of law or the misuse of funds.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+    /// When.
+    pub on: NaiveDate,
+}

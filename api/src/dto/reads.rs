@@ -62,6 +62,16 @@ pub struct CapitalDto {
     pub distributed: Amount,
     /// Distributions paid.
     pub distributions_paid: Amount,
+    /// Injections into portfolio companies, confirmed.
+    pub invested: Amount,
+    /// Cost released by exits and write-offs.
+    pub cost_released: Amount,
+    /// The cost of investments not yet exited: the exit-period fee base (Art. 7).
+    pub cost_not_exited: Amount,
+    /// Proceeds of exits recorded.
+    pub exit_proceeds: Amount,
+    /// Proceeds received at the custodian.
+    pub proceeds_received: Amount,
 }
 
 impl CapitalDto {
@@ -78,6 +88,11 @@ impl CapitalDto {
             fees_paid: zero,
             distributed: zero,
             distributions_paid: zero,
+            invested: zero,
+            cost_released: zero,
+            cost_not_exited: zero,
+            exit_proceeds: zero,
+            proceeds_received: zero,
         });
         CapitalDto {
             total_size: Amount(total_size),
@@ -91,6 +106,11 @@ impl CapitalDto {
             fees_paid: amount(c.fees_paid),
             distributed: amount(c.distributed),
             distributions_paid: amount(c.distributions_paid),
+            invested: amount(c.invested),
+            cost_released: amount(c.cost_released),
+            cost_not_exited: amount(c.cost_not_exited),
+            exit_proceeds: amount(c.exit_proceeds),
+            proceeds_received: amount(c.proceeds_received),
         }
     }
 }

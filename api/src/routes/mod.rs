@@ -5,6 +5,7 @@ pub mod capital;
 mod command;
 pub mod committee;
 pub mod funds;
+pub mod investments;
 pub mod ledger;
 pub mod lifecycle;
 pub mod ops;
@@ -270,6 +271,31 @@ pub fn table() -> Vec<Route> {
             Verb::Get,
             "/funds/{fund_id}/projects/{project_id}",
             project_reads::get,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/reports",
+            projects::report,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/triggers",
+            projects::trigger,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/supervisory-actions",
+            projects::supervise,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/injections",
+            investments::inject,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/exits",
+            investments::exit,
         ),
         route(Verb::Get, "/healthz", ops::healthz),
         route(Verb::Get, "/readyz", ops::readyz),

@@ -12,8 +12,8 @@ use super::command::{self, execute_on, CommandRequest, ExecutedOn};
 use crate::auth::{AsManager, FundActor};
 use crate::dto::{
     AgreementRequest, ApplyRequest, CloseProjectRequest, DecisionRequest, DueDiligenceRequest,
-    EstablishRequest, PaidInRequest, ProjectCommandResult, ProposeRequest, ResearchRequest,
-    StepRequest,
+    EstablishRequest, PaidInRequest, ProjectCommandResult, ProposeRequest, ReportRequest,
+    ResearchRequest, StepRequest, SupervisoryRequest, TriggerRequest,
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::{AppPath, CommandHeaders, JsonBody};
@@ -31,7 +31,7 @@ use uuid::Uuid;
 type Parts<'a> = (&'a Method, &'a Uri, &'a [u8]);
 
 /// The fund, established.
-async fn fund_state(state: &AppState, fund: FundId) -> Result<Fund, ApiError> {
+pub(crate) async fn fund_state(state: &AppState, fund: FundId) -> Result<Fund, ApiError> {
     let (f, _) = state
         .funds
         .load(&fund.stream_id())
@@ -47,7 +47,11 @@ async fn fund_state(state: &AppState, fund: FundId) -> Result<Fund, ApiError> {
 }
 
 /// The project of the path, if it is the fund's.
-async fn project_state(state: &AppState, fund: FundId, id: ProjectId) -> Result<Project, ApiError> {
+pub(crate) async fn project_state(
+    state: &AppState,
+    fund: FundId,
+    id: ProjectId,
+) -> Result<Project, ApiError> {
     let (p, _) = state
         .projects
         .load(&id.stream_id())
@@ -327,3 +331,29 @@ step!(
         on: r.on,
     }
 );
+
+step!(report, "/funds/{fund_id}/projects/{project_id}/reports", ReportRequest,
+    "The company's periodic post-investment report; exit triggers 1, 5 and 6 of Art. 16 are detected from it, each once (manager).",
+    "Refused (`invalid_report`, `invalid_text`, `stage_out_of_order`, `date_before_previous_step`)",
+    |state, _fund, _project, r| ProjectCommand::ReportPostInvestment {
+        report: r.report.clone(),
+        on: r.on,
+    });
+
+step!(trigger, "/funds/{fund_id}/projects/{project_id}/triggers", TriggerRequest,
+    "An exit trigger the manager records (2, 3, 4 or 7 of Art. 16); 1, 5 and 6 come from the reports (manager).",
+    "Refused (`trigger_detected_only`, `invalid_text`, `stage_out_of_order`)",
+    |state, _fund, _project, r| ProjectCommand::RecordTrigger {
+        trigger: r.trigger,
+        note: r.note.clone(),
+        on: r.on,
+    });
+
+step!(supervise, "/funds/{fund_id}/projects/{project_id}/supervisory-actions", SupervisoryRequest,
+    "A supervisory veto or termination when the company breaks the law or misuses funds (Art. 21) (manager).",
+    "Refused (`invalid_text`, `stage_out_of_order`)",
+    |state, _fund, _project, r| ProjectCommand::RecordSupervisoryAction {
+        action: r.action,
+        reason: r.reason.clone(),
+        on: r.on,
+    });

@@ -1,30 +1,36 @@
-//! The capital read model of each fund (SPEC §1, §2, §7): the fund's totals and cash at the
-//! custodian, each LP's capital account, each call with its allocation and payments per LP,
-//! every movement at the custodian, the management-fee assessments with their segments, and
-//! the distributions with their allocation and payments per LP.
+//! The capital read model of each fund (SPEC §1, §2, §6, §7): the fund's totals and cash at
+//! the custodian, each LP's capital account, each call with its allocation and payments per
+//! LP, every movement at the custodian, the management-fee assessments with their segments,
+//! the distributions with their allocation and payments per LP, and the fund's investments
+//! (injections, Art. 11) and exits (Art. 16).
 //!
 //! Only confirmed movements move money: an LP payment brings cash in (and is paid-in
-//! capital), a fee payment and a distribution payment take cash out. Arrears depend on the
-//! day asked, so they are computed when read (allocated − paid after the due date), not
-//! stored.
+//! capital), exit proceeds bring cash in (received for their exit), a fee payment, a
+//! distribution payment and an injection take cash out (an injection is then invested: the
+//! investment's paid cost). An exit releases cost from its investment and records its
+//! proceeds as soon as it is recorded. Arrears depend on the day asked, so they are computed
+//! when read (allocated − paid after the due date), not stored; so are the cost not exited
+//! and what is still to pay or collect.
 //!
 //! # Layout
 //! - this file: the projection, turning fund events into writes;
 //! - `sql`: the tables and the statements;
-//! - `views`: the views the API shows, and `queries`: the functions reading them (both
-//!   re-exported here).
+//! - `views`: the views the API shows, and `queries` and `investments`: the functions
+//!   reading them (all re-exported here).
 
+mod investments;
 mod queries;
 mod sql;
 mod views;
 
+pub use investments::{exits, investment, investments};
 pub use queries::{
     call, calls, distribution, distributions, fee_assessment, fee_assessments, fund_capital,
     lp_account, lp_accounts, movements,
 };
 pub use views::{
-    CallLpView, CallView, DistributionLpView, DistributionView, FeeAssessmentView, FundCapital,
-    LpAccount, MovementView,
+    CallLpView, CallView, DistributionLpView, DistributionView, ExitView, FeeAssessmentView,
+    FundCapital, InvestmentView, LpAccount, MovementView,
 };
 
 use crate::{Param, Projection, Write};
@@ -33,8 +39,8 @@ use domain::fund::FundEvent;
 use domain::{LpId, Money};
 use eventstore::RecordedEvent;
 use sql::{
-    CALL, CALL_LP, CONFIRMED, DISTRIBUTION, DISTRIBUTION_LP, FEE_ASSESSED, FUND_TOTALS,
-    LP_SUBSCRIBED, MOVEMENT,
+    CALL, CALL_LP, CONFIRMED, DISTRIBUTION, DISTRIBUTION_LP, EXIT, FEE_ASSESSED, FUND_TOTALS,
+    INJECTION_MATCHED, LP_SUBSCRIBED, MOVEMENT,
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -52,9 +58,52 @@ fn movement_kind(kind: &MovementKind) -> &'static str {
         MovementKind::LpPayment { .. } => "lp_payment",
         MovementKind::FeePayment { .. } => "fee_payment",
         MovementKind::Distribution { .. } => "distribution",
-        // issue 5: investments read model (not written to `rm_movements` yet).
         MovementKind::Injection { .. } => "injection",
         MovementKind::ExitProceeds { .. } => "exit_proceeds",
+    }
+}
+
+/// What a movement pays, as the columns of `rm_movements` (each `None` unless its kind has
+/// it).
+#[derive(Default)]
+struct Pays {
+    call_id: Option<Uuid>,
+    lp_id: Option<Uuid>,
+    fee_year: Option<i32>,
+    distribution_id: Option<Uuid>,
+    project_id: Option<Uuid>,
+    exit_id: Option<Uuid>,
+}
+
+impl Pays {
+    fn of(kind: &MovementKind) -> Self {
+        match kind {
+            MovementKind::LpPayment { call_id, lp } => Pays {
+                call_id: Some(call_id.0),
+                lp_id: Some(lp.0),
+                ..Pays::default()
+            },
+            MovementKind::FeePayment { year } => Pays {
+                fee_year: Some(*year),
+                ..Pays::default()
+            },
+            MovementKind::Distribution {
+                distribution_id,
+                lp,
+            } => Pays {
+                lp_id: Some(lp.0),
+                distribution_id: Some(distribution_id.0),
+                ..Pays::default()
+            },
+            MovementKind::Injection { project_id } => Pays {
+                project_id: Some(project_id.0),
+                ..Pays::default()
+            },
+            MovementKind::ExitProceeds { exit_id } => Pays {
+                exit_id: Some(exit_id.0),
+                ..Pays::default()
+            },
+        }
     }
 }
 
@@ -143,31 +192,19 @@ impl Projection for CapitalProjection {
                 amount,
                 value_date,
             } => {
-                let (call_id, lp_id, fee_year, distribution_id) = match &kind {
-                    MovementKind::LpPayment { call_id, lp } => {
-                        (Some(call_id.0), Some(lp.0), None, None)
-                    }
-                    MovementKind::FeePayment { year } => (None, None, Some(*year), None),
-                    MovementKind::Distribution {
-                        distribution_id,
-                        lp,
-                    } => (None, Some(lp.0), None, Some(distribution_id.0)),
-                    // issue 5: investments read model. Not written yet, so their
-                    // confirmations match no row and leave the capital totals alone.
-                    MovementKind::Injection { .. } | MovementKind::ExitProceeds { .. } => {
-                        return Ok(Vec::new())
-                    }
-                };
+                let pays = Pays::of(&kind);
                 vec![Write::new(
                     MOVEMENT,
                     vec![
                         Box::new(fund),
                         Box::new(movement_id.0),
                         Box::new(movement_kind(&kind)),
-                        Box::new(call_id),
-                        Box::new(lp_id),
-                        Box::new(fee_year),
-                        Box::new(distribution_id),
+                        Box::new(pays.call_id),
+                        Box::new(pays.lp_id),
+                        Box::new(pays.fee_year),
+                        Box::new(pays.distribution_id),
+                        Box::new(pays.project_id),
+                        Box::new(pays.exit_id),
                         money(amount),
                         Box::new(value_date),
                     ],
@@ -236,8 +273,41 @@ impl Projection for CapitalProjection {
             FundEvent::TermExtended { .. }
             | FundEvent::FundClosed { .. }
             | FundEvent::PhaseChanged { .. } => Vec::new(),
-            // issue 5: investments read model
-            FundEvent::InjectionMatched { .. } | FundEvent::ExitRecorded { .. } => Vec::new(),
+            FundEvent::InjectionMatched {
+                project_id,
+                commitment,
+                required_cumulative,
+                ..
+            } => vec![Write::new(
+                INJECTION_MATCHED,
+                vec![
+                    Box::new(fund),
+                    Box::new(project_id.0),
+                    money(commitment),
+                    money(required_cumulative),
+                ],
+            )],
+            FundEvent::ExitRecorded {
+                exit_id,
+                project_id,
+                proceeds,
+                cost_released,
+                realised,
+                on,
+                resolution_id,
+            } => vec![Write::new(
+                EXIT,
+                vec![
+                    Box::new(fund),
+                    Box::new(exit_id.0),
+                    Box::new(project_id.0),
+                    money(proceeds),
+                    money(cost_released),
+                    money(realised),
+                    Box::new(on),
+                    Box::new(resolution_id.0),
+                ],
+            )],
         })
     }
 }

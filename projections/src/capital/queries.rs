@@ -1,5 +1,5 @@
 //! Reading the capital read model: the queries that build its views. Arrears are computed
-//! for the day asked.
+//! for the day asked. The investments and exits are read in `investments`.
 
 use super::views::{
     CallLpView, CallView, DistributionLpView, DistributionView, FeeAssessmentView, FundCapital,
@@ -18,7 +18,8 @@ pub async fn fund_capital(
     let row = client
         .query_opt(
             "SELECT tranches, subscribed, called, paid, cash, fees_assessed, fees_paid, \
-                    distributed, distributions_paid \
+                    distributed, distributions_paid, invested, cost_released, \
+                    invested - cost_released, exit_proceeds, proceeds_received \
              FROM rm_fund_capital WHERE fund_id = $1",
             &[&fund_id],
         )
@@ -33,6 +34,11 @@ pub async fn fund_capital(
         fees_paid: r.get(6),
         distributed: r.get(7),
         distributions_paid: r.get(8),
+        invested: r.get(9),
+        cost_released: r.get(10),
+        cost_not_exited: r.get(11),
+        exit_proceeds: r.get(12),
+        proceeds_received: r.get(13),
     }))
 }
 
@@ -315,8 +321,8 @@ pub async fn movements(
 ) -> Result<Vec<MovementView>, tokio_postgres::Error> {
     let rows = client
         .query(
-            "SELECT movement_id, kind, call_id, lp_id, fee_year, distribution_id, amount,
-                    value_date, confirmed_on
+            "SELECT movement_id, kind, call_id, lp_id, fee_year, distribution_id, project_id,
+                    exit_id, amount, value_date, confirmed_on
              FROM rm_movements WHERE fund_id = $1 ORDER BY value_date, movement_id",
             &[&fund_id],
         )
@@ -330,9 +336,11 @@ pub async fn movements(
             lp_id: r.get(3),
             fee_year: r.get(4),
             distribution_id: r.get(5),
-            amount: r.get(6),
-            value_date: r.get(7),
-            confirmed_on: r.get(8),
+            project_id: r.get(6),
+            exit_id: r.get(7),
+            amount: r.get(8),
+            value_date: r.get(9),
+            confirmed_on: r.get(10),
         })
         .collect())
 }

@@ -1,11 +1,15 @@
 //! The tables of the capital projection and the statements that write them.
 //!
 //! Every table is keyed by fund first (ids are unique per fund). Rows that carry totals
-//! (calls, fee assessments, distributions and their per-LP rows) are inserted with
-//! `ON CONFLICT DO NOTHING … RETURNING`, and the totals only grow by what was inserted; a
-//! confirmation only counts while the movement is unconfirmed. Applying an event twice
-//! (which the runner's dedupe already prevents) would therefore change nothing but the
-//! additive tranche and subscription totals.
+//! (calls, fee assessments, distributions, exits and their per-LP rows, movements) are
+//! inserted with `ON CONFLICT DO NOTHING … RETURNING`, and the totals only grow by what was
+//! inserted; a confirmation only counts while the movement is unconfirmed; the matching
+//! figures of an injection are set, not added. Applying an event twice (which the runner's
+//! dedupe already prevents) would therefore change nothing but the additive tranche and
+//! subscription totals.
+//!
+//! The cost not exited (of the fund, of an investment) and what is still to pay or collect
+//! are differences of stored columns, computed when read.
 
 /// Statement: add to the fund's tranche and subscription totals.
 pub(super) const FUND_TOTALS: usize = 0;
@@ -25,6 +29,11 @@ pub(super) const FEE_ASSESSED: usize = 6;
 pub(super) const DISTRIBUTION: usize = 7;
 /// Statement: one LP's share of a distribution (and the LP's distributed total).
 pub(super) const DISTRIBUTION_LP: usize = 8;
+/// Statement: the matching figures an injection was checked against (its investment's
+/// commitment and required cumulative payment).
+pub(super) const INJECTION_MATCHED: usize = 9;
+/// Statement: an exit recorded (its investment's and the fund's released cost and proceeds).
+pub(super) const EXIT: usize = 10;
 
 /// The tables.
 pub(super) const SCHEMA: &str = "
@@ -38,7 +47,11 @@ pub(super) const SCHEMA: &str = "
         fees_assessed      numeric(20, 2) NOT NULL DEFAULT 0,
         fees_paid          numeric(20, 2) NOT NULL DEFAULT 0,
         distributed        numeric(20, 2) NOT NULL DEFAULT 0,
-        distributions_paid numeric(20, 2) NOT NULL DEFAULT 0);
+        distributions_paid numeric(20, 2) NOT NULL DEFAULT 0,
+        invested           numeric(20, 2) NOT NULL DEFAULT 0,
+        cost_released      numeric(20, 2) NOT NULL DEFAULT 0,
+        exit_proceeds      numeric(20, 2) NOT NULL DEFAULT 0,
+        proceeds_received  numeric(20, 2) NOT NULL DEFAULT 0);
     CREATE TABLE IF NOT EXISTS rm_lp_accounts (
         fund_id            uuid NOT NULL,
         lp_id              uuid NOT NULL,
@@ -69,11 +82,14 @@ pub(super) const SCHEMA: &str = "
         fund_id         uuid NOT NULL,
         movement_id     uuid NOT NULL,
         kind            text NOT NULL
-            CHECK (kind IN ('lp_payment', 'fee_payment', 'distribution')),
+            CHECK (kind IN ('lp_payment', 'fee_payment', 'distribution', 'injection',
+                'exit_proceeds')),
         call_id         uuid,
         lp_id           uuid,
         fee_year        integer,
         distribution_id uuid,
+        project_id      uuid,
+        exit_id         uuid,
         amount          numeric(20, 2) NOT NULL,
         value_date      date NOT NULL,
         confirmed_on    date,
@@ -102,11 +118,34 @@ pub(super) const SCHEMA: &str = "
         paid_in         numeric(20, 2) NOT NULL,
         allocated       numeric(20, 2) NOT NULL,
         paid            numeric(20, 2) NOT NULL DEFAULT 0,
-        PRIMARY KEY (fund_id, distribution_id, lp_id))";
+        PRIMARY KEY (fund_id, distribution_id, lp_id));
+    CREATE TABLE IF NOT EXISTS rm_investments (
+        fund_id             uuid NOT NULL,
+        project_id          uuid NOT NULL,
+        commitment          numeric(20, 2) NOT NULL DEFAULT 0,
+        required_cumulative numeric(20, 2) NOT NULL DEFAULT 0,
+        instructed          numeric(20, 2) NOT NULL DEFAULT 0,
+        paid                numeric(20, 2) NOT NULL DEFAULT 0,
+        cost_released       numeric(20, 2) NOT NULL DEFAULT 0,
+        proceeds            numeric(20, 2) NOT NULL DEFAULT 0,
+        realised            numeric(20, 2) NOT NULL DEFAULT 0,
+        PRIMARY KEY (fund_id, project_id));
+    CREATE TABLE IF NOT EXISTS rm_exits (
+        fund_id       uuid NOT NULL,
+        exit_id       uuid NOT NULL,
+        project_id    uuid NOT NULL,
+        proceeds      numeric(20, 2) NOT NULL,
+        cost_released numeric(20, 2) NOT NULL,
+        realised      numeric(20, 2) NOT NULL,
+        \"on\"        date NOT NULL,
+        resolution_id uuid NOT NULL,
+        received      numeric(20, 2) NOT NULL DEFAULT 0,
+        PRIMARY KEY (fund_id, exit_id))";
 
 /// Drops the tables.
 pub(super) const DROP: &str = "DROP TABLE IF EXISTS rm_fund_capital, rm_lp_accounts, rm_calls, \
-     rm_call_lps, rm_movements, rm_fee_assessments, rm_distributions, rm_distribution_lps";
+     rm_call_lps, rm_movements, rm_fee_assessments, rm_distributions, rm_distribution_lps, \
+     rm_investments, rm_exits";
 
 /// The statements, by the indexes above.
 pub(super) const STATEMENTS: &[&str] = &[
@@ -135,26 +174,48 @@ pub(super) const STATEMENTS: &[&str] = &[
      UPDATE rm_lp_accounts a SET called = a.called + ins.allocated
      FROM ins WHERE a.fund_id = ins.fund_id AND a.lp_id = ins.lp_id",
     // MOVEMENT ($1 fund, $2 movement, $3 kind, $4 call, $5 lp, $6 fee year,
-    // $7 distribution, $8 amount, $9 value date)
-    "INSERT INTO rm_movements (fund_id, movement_id, kind, call_id, lp_id, fee_year,
-         distribution_id, amount, value_date)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+    // $7 distribution, $8 project, $9 exit, $10 amount, $11 value date): an injection also
+    // adds to what is instructed for its investment (whose row `INJECTION_MATCHED`, just
+    // before, created).
+    "WITH ins AS (
+         INSERT INTO rm_movements (fund_id, movement_id, kind, call_id, lp_id, fee_year,
+             distribution_id, project_id, exit_id, amount, value_date)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING
+         RETURNING fund_id, kind, project_id, amount)
+     INSERT INTO rm_investments (fund_id, project_id, instructed)
+     SELECT fund_id, project_id, amount FROM ins WHERE kind = 'injection'
+     ON CONFLICT (fund_id, project_id) DO UPDATE
+         SET instructed = rm_investments.instructed + EXCLUDED.instructed",
     // CONFIRMED ($1 fund, $2 movement, $3 executed on): the money moved; what it pays follows.
-    // An LP payment brings cash in and pays the LP's share of its call; a fee payment and a
-    // distribution payment take cash out and pay the fee year or the LP's share.
+    // An LP payment brings cash in and pays the LP's share of its call; exit proceeds bring
+    // cash in and are received for their exit; a fee payment, a distribution payment and an
+    // injection take cash out and pay the fee year, the LP's share or the investment.
     "WITH m AS (
          UPDATE rm_movements SET confirmed_on = $3
          WHERE fund_id = $1 AND movement_id = $2 AND confirmed_on IS NULL
-         RETURNING fund_id, kind, call_id, lp_id, fee_year, distribution_id, amount),
+         RETURNING fund_id, kind, call_id, lp_id, fee_year, distribution_id, project_id,
+             exit_id, amount),
      totals AS (
          UPDATE rm_fund_capital c SET
-             cash = c.cash + CASE WHEN m.kind = 'lp_payment' THEN m.amount ELSE -m.amount END,
+             cash = c.cash + CASE WHEN m.kind IN ('lp_payment', 'exit_proceeds')
+                 THEN m.amount ELSE -m.amount END,
              paid = c.paid + CASE WHEN m.kind = 'lp_payment' THEN m.amount ELSE 0 END,
              fees_paid = c.fees_paid
                  + CASE WHEN m.kind = 'fee_payment' THEN m.amount ELSE 0 END,
              distributions_paid = c.distributions_paid
-                 + CASE WHEN m.kind = 'distribution' THEN m.amount ELSE 0 END
+                 + CASE WHEN m.kind = 'distribution' THEN m.amount ELSE 0 END,
+             invested = c.invested + CASE WHEN m.kind = 'injection' THEN m.amount ELSE 0 END,
+             proceeds_received = c.proceeds_received
+                 + CASE WHEN m.kind = 'exit_proceeds' THEN m.amount ELSE 0 END
          FROM m WHERE c.fund_id = m.fund_id),
+     investment AS (
+         UPDATE rm_investments i SET paid = i.paid + m.amount
+         FROM m WHERE m.kind = 'injection'
+             AND i.fund_id = m.fund_id AND i.project_id = m.project_id),
+     exit_paid AS (
+         UPDATE rm_exits e SET received = e.received + m.amount
+         FROM m WHERE m.kind = 'exit_proceeds'
+             AND e.fund_id = m.fund_id AND e.exit_id = m.exit_id),
      account AS (
          UPDATE rm_lp_accounts a SET
              paid = a.paid + CASE WHEN m.kind = 'lp_payment' THEN m.amount ELSE 0 END,
@@ -198,4 +259,30 @@ pub(super) const STATEMENTS: &[&str] = &[
          RETURNING fund_id, lp_id, allocated)
      UPDATE rm_lp_accounts a SET distributed = a.distributed + ins.allocated
      FROM ins WHERE a.fund_id = ins.fund_id AND a.lp_id = ins.lp_id",
+    // INJECTION_MATCHED ($1 fund, $2 project, $3 commitment, $4 required cumulative): set as
+    // last checked; the required payment only rises.
+    "INSERT INTO rm_investments (fund_id, project_id, commitment, required_cumulative)
+     VALUES ($1, $2, $3, $4)
+     ON CONFLICT (fund_id, project_id) DO UPDATE SET
+         commitment = EXCLUDED.commitment,
+         required_cumulative = greatest(rm_investments.required_cumulative,
+             EXCLUDED.required_cumulative)",
+    // EXIT ($1 fund, $2 exit, $3 project, $4 proceeds, $5 cost released, $6 realised,
+    // $7 on, $8 resolution)
+    "WITH ins AS (
+         INSERT INTO rm_exits (fund_id, exit_id, project_id, proceeds, cost_released, realised,
+             \"on\", resolution_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
+         RETURNING fund_id, project_id, proceeds, cost_released, realised),
+     investment AS (
+         INSERT INTO rm_investments (fund_id, project_id, cost_released, proceeds, realised)
+         SELECT fund_id, project_id, cost_released, proceeds, realised FROM ins
+         ON CONFLICT (fund_id, project_id) DO UPDATE SET
+             cost_released = rm_investments.cost_released + EXCLUDED.cost_released,
+             proceeds = rm_investments.proceeds + EXCLUDED.proceeds,
+             realised = rm_investments.realised + EXCLUDED.realised)
+     UPDATE rm_fund_capital c SET
+         cost_released = c.cost_released + ins.cost_released,
+         exit_proceeds = c.exit_proceeds + ins.proceeds
+     FROM ins WHERE c.fund_id = ins.fund_id",
 ];

@@ -6,8 +6,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
-/// A fund's capital totals.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A fund's capital totals (all zero by default: a fund before its first tranche).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FundCapital {
     /// Sum of the tranches' sizes.
     pub tranches: Decimal,
@@ -17,8 +17,8 @@ pub struct FundCapital {
     pub called: Decimal,
     /// Paid in (实缴) by the LPs, confirmed by the custodian.
     pub paid: Decimal,
-    /// Cash at the custodian: confirmed inflows (LP payments) less confirmed outflows (fee
-    /// and distribution payments).
+    /// Cash at the custodian: confirmed inflows (LP payments, exit proceeds) less confirmed
+    /// outflows (fee and distribution payments, injections).
     pub cash: Decimal,
     /// Management fees assessed.
     pub fees_assessed: Decimal,
@@ -28,6 +28,17 @@ pub struct FundCapital {
     pub distributed: Decimal,
     /// Distributions paid, confirmed.
     pub distributions_paid: Decimal,
+    /// Injections into portfolio companies, confirmed: the investment cost paid.
+    pub invested: Decimal,
+    /// Investment cost released by the exits recorded.
+    pub cost_released: Decimal,
+    /// The total cost of investments not yet exited (未退出项目总投资成本): invested less
+    /// released.
+    pub cost_not_exited: Decimal,
+    /// Proceeds of the exits recorded (zero for a write-off).
+    pub exit_proceeds: Decimal,
+    /// Exit proceeds received, confirmed.
+    pub proceeds_received: Decimal,
 }
 
 /// One LP's capital account.
@@ -144,7 +155,8 @@ pub struct DistributionView {
 pub struct MovementView {
     /// The movement.
     pub movement_id: Uuid,
-    /// `lp_payment` (cash in), `fee_payment` or `distribution` (cash out).
+    /// `lp_payment`, `exit_proceeds` (cash in), `fee_payment`, `distribution` or `injection`
+    /// (cash out).
     pub kind: String,
     /// The call paid (`lp_payment`).
     pub call_id: Option<Uuid>,
@@ -154,10 +166,63 @@ pub struct MovementView {
     pub fee_year: Option<i32>,
     /// The distribution paid (`distribution`).
     pub distribution_id: Option<Uuid>,
+    /// The project invested in (`injection`).
+    pub project_id: Option<Uuid>,
+    /// The exit whose proceeds are received (`exit_proceeds`).
+    pub exit_id: Option<Uuid>,
     /// How much.
     pub amount: Decimal,
     /// The value date instructed.
     pub value_date: NaiveDate,
     /// When the money moved, once the custodian confirmed it.
     pub confirmed_on: Option<NaiveDate>,
+}
+
+/// The fund's money in one portfolio company (SPEC §2 investment level, Art. 11, 16).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvestmentView {
+    /// The project invested in.
+    pub project_id: Uuid,
+    /// The commitment (投资额) as last checked by an injection.
+    pub commitment: Decimal,
+    /// The required cumulative payment under the company's paid-in ratio (Art. 11): the
+    /// highest an injection was checked against.
+    pub required_cumulative: Decimal,
+    /// Injections instructed, confirmed or not.
+    pub instructed: Decimal,
+    /// Injections confirmed: the investment cost paid.
+    pub paid: Decimal,
+    /// Commitment less paid.
+    pub unpaid_commitment: Decimal,
+    /// Cost released by its exits.
+    pub cost_released: Decimal,
+    /// Paid less released.
+    pub cost_not_exited: Decimal,
+    /// Proceeds of its exits (recorded).
+    pub proceeds: Decimal,
+    /// Realised gain (negative: loss) of its exits: proceeds less cost released.
+    pub realised: Decimal,
+}
+
+/// An exit (partial or whole) or a write-off (zero proceeds), Art. 16.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExitView {
+    /// The exit.
+    pub exit_id: Uuid,
+    /// The project exited.
+    pub project_id: Uuid,
+    /// What the buyer pays.
+    pub proceeds: Decimal,
+    /// The investment cost released.
+    pub cost_released: Decimal,
+    /// Proceeds less cost released (negative: a loss).
+    pub realised: Decimal,
+    /// The day of the exit.
+    pub on: NaiveDate,
+    /// The committee resolution deciding it.
+    pub resolution_id: Uuid,
+    /// Proceeds received, confirmed.
+    pub received: Decimal,
+    /// Proceeds still to collect: proceeds less received.
+    pub outstanding: Decimal,
 }

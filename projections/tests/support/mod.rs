@@ -70,7 +70,7 @@ impl Ids {
 }
 
 /// The fund's totals, separated by spaces: tranches, subscribed, called, paid, cash, fees
-/// assessed, fees paid, distributed, distributions paid.
+/// assessed, fees paid, distributed, distributions paid (nothing invested or exited).
 pub fn totals(figures: &str) -> FundCapital {
     let t: Vec<&str> = figures.split_whitespace().collect();
     assert_eq!(t.len(), 9, "{figures}");
@@ -84,6 +84,7 @@ pub fn totals(figures: &str) -> FundCapital {
         fees_paid: dec(t[6]),
         distributed: dec(t[7]),
         distributions_paid: dec(t[8]),
+        ..FundCapital::default()
     }
 }
 
