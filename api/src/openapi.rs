@@ -43,6 +43,7 @@ use utoipa::{Modify, OpenApi};
         ledger::distributions,
         ledger::distribution,
         ledger::movements,
+        ledger::portfolio,
         committee::appoint_member,
         committee::appoint_observer,
         committee::open_resolution,

@@ -305,6 +305,25 @@ async fn a_project_from_application_to_a_partial_exit_and_a_write_off() {
         )
         .await;
     r.assert_problem(422, "exit_exceeds_cost");
+    let portfolio = f
+        .app
+        .get(&format!("/funds/{}/portfolio", f.id), &f.manager)
+        .await;
+    let investment = &portfolio.json["investments"][0];
+    assert_eq!(
+        (
+            &investment["paid"],
+            &investment["cost_not_exited"],
+            &investment["realised"]
+        ),
+        (&json!("3000000.00"), &json!("0.00"), &json!("-1500000.00"))
+    );
+    let exits = portfolio.json["exits"].as_array().unwrap();
+    assert_eq!(exits.len(), 2);
+    assert_eq!(
+        (&exits[0]["received"], &exits[1]["proceeds"]),
+        (&json!("1500000.00"), &json!("0.00"))
+    );
 
     // 2022 is all exit period: 1% a year of the cost not exited, as it stood each day.
     let fee = f.ok("/fee-assessments", json!({ "year": 2022 })).await;

@@ -317,7 +317,7 @@ impl From<DistributionView> for DistributionDto {
 pub struct MovementDto {
     /// The movement.
     pub movement_id: Uuid,
-    /// `lp_payment`, `fee_payment` or `distribution`.
+    /// `lp_payment`, `fee_payment`, `distribution`, `injection` or `exit_proceeds`.
     pub kind: String,
     /// The call paid (`lp_payment`).
     pub call_id: Option<Uuid>,
@@ -327,6 +327,10 @@ pub struct MovementDto {
     pub fee_year: Option<i32>,
     /// The distribution paid (`distribution`).
     pub distribution_id: Option<Uuid>,
+    /// The project invested in (`injection`).
+    pub project_id: Option<Uuid>,
+    /// The exit paid (`exit_proceeds`).
+    pub exit_id: Option<Uuid>,
     /// How much.
     pub amount: Amount,
     /// The value date instructed.
@@ -344,6 +348,8 @@ impl From<MovementView> for MovementDto {
             lp_id: m.lp_id,
             fee_year: m.fee_year,
             distribution_id: m.distribution_id,
+            project_id: m.project_id,
+            exit_id: m.exit_id,
             amount: amount(m.amount),
             value_date: m.value_date,
             confirmed_on: m.confirmed_on,
@@ -393,4 +399,91 @@ pub struct DistributionList {
 pub struct MovementList {
     /// By value date.
     pub items: Vec<MovementDto>,
+}
+
+/// An investment of the fund: its commitment and what was paid, released and realised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct InvestmentDto {
+    /// The project.
+    pub project_id: Uuid,
+    /// The commitment (the agreement's).
+    pub commitment: Amount,
+    /// What the company's paid-in ratio requires the fund to have paid (Art. 11).
+    pub required_cumulative: Amount,
+    /// Injections instructed, confirmed or not.
+    pub instructed: Amount,
+    /// Injections confirmed: the cost.
+    pub paid: Amount,
+    /// Commitment not yet paid.
+    pub unpaid_commitment: Amount,
+    /// Cost released by exits.
+    pub cost_released: Amount,
+    /// Cost not yet exited.
+    pub cost_not_exited: Amount,
+    /// Proceeds of its exits.
+    pub proceeds: Amount,
+    /// Realised gain (negative: loss).
+    pub realised: Amount,
+}
+
+impl From<projections::capital::InvestmentView> for InvestmentDto {
+    fn from(i: projections::capital::InvestmentView) -> Self {
+        InvestmentDto {
+            project_id: i.project_id,
+            commitment: amount(i.commitment),
+            required_cumulative: amount(i.required_cumulative),
+            instructed: amount(i.instructed),
+            paid: amount(i.paid),
+            unpaid_commitment: amount(i.unpaid_commitment),
+            cost_released: amount(i.cost_released),
+            cost_not_exited: amount(i.cost_not_exited),
+            proceeds: amount(i.proceeds),
+            realised: amount(i.realised),
+        }
+    }
+}
+
+/// An exit or write-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ExitDto {
+    /// The exit.
+    pub exit_id: Uuid,
+    /// The project.
+    pub project_id: Uuid,
+    /// Proceeds (zero: a write-off).
+    pub proceeds: Amount,
+    /// Cost released.
+    pub cost_released: Amount,
+    /// Proceeds less cost.
+    pub realised: Amount,
+    /// When.
+    pub on: NaiveDate,
+    /// The exit plan's resolution.
+    pub resolution_id: Uuid,
+    /// Proceeds received at the custodian.
+    pub received: Amount,
+}
+
+impl From<projections::capital::ExitView> for ExitDto {
+    fn from(e: projections::capital::ExitView) -> Self {
+        ExitDto {
+            exit_id: e.exit_id,
+            project_id: e.project_id,
+            proceeds: amount(e.proceeds),
+            cost_released: amount(e.cost_released),
+            realised: amount(e.realised),
+            on: e.on,
+            resolution_id: e.resolution_id,
+            received: amount(e.received),
+        }
+    }
+}
+
+/// The fund's investments and exits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PortfolioDto {
+    /// Each investment, by project id.
+    pub investments: Vec<InvestmentDto>,
+    /// Each exit, by date.
+    pub exits: Vec<ExitDto>,
 }

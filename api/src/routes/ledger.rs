@@ -13,7 +13,7 @@ use crate::auth::{Authenticated, Principal};
 use crate::dto::{
     CallDto, CallList, CapitalDto, DistributionDto, DistributionList, FeeAssessmentList,
     FeeAssessmentRecord, Fund, FundOverview, LedgerQuery, LpAccountDto, LpAccountList, MovementDto,
-    MovementList, ReadQuery,
+    MovementList, PortfolioDto, ReadQuery,
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::{AppJson, AppPath, AppQuery};
@@ -383,4 +383,34 @@ pub async fn movements(
         .map(MovementDto::from)
         .collect();
     Ok(read.answer(MovementList { items }))
+}
+
+/// The fund's portfolio: each investment (commitment, paid, unpaid commitment, cost not
+/// exited, proceeds, realised gain or loss) and each exit or write-off.
+#[utoipa::path(
+    get,
+    path = "/funds/{fund_id}/portfolio",
+    tag = "investments",
+    params(("fund_id" = Uuid, Path, description = "The fund"), ReadQuery),
+    responses((status = 200, description = "Investments and exits", body = PortfolioDto), ReadProblems),
+    security(("bearer" = []))
+)]
+pub async fn portfolio(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    AppPath(fund): AppPath<Uuid>,
+    AppQuery(query): AppQuery<ReadQuery>,
+) -> Result<Response, ApiError> {
+    let query = LedgerQuery {
+        on: None,
+        min_position: query.min_position,
+    };
+    let read = open(&state, &auth, fund, &query).await?;
+    let client = state.pool.get().await?;
+    let investments = capital::investments(&**client, fund).await?;
+    let exits = capital::exits(&**client, fund).await?;
+    Ok(read.answer(PortfolioDto {
+        investments: investments.into_iter().map(Into::into).collect(),
+        exits: exits.into_iter().map(Into::into).collect(),
+    }))
 }

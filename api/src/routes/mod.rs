@@ -144,6 +144,7 @@ pub fn table() -> Vec<Route> {
             ledger::distribution,
         ),
         route(Verb::Get, "/funds/{fund_id}/movements", ledger::movements),
+        route(Verb::Get, "/funds/{fund_id}/portfolio", ledger::portfolio),
         route(
             Verb::Post,
             "/funds/{fund_id}/committee/seats/{seat}/appointment",
