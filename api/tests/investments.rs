@@ -1,6 +1,7 @@
 //! A project from application to a partial exit and a final write-off over REST, with the
 //! fund's cash, the cost not exited and the exit-period fee charged on it checked after each
-//! step.
+//! step, and the portfolio showing the company, its stake, its latest report and the exit
+//! trigger that report raised.
 
 #![expect(
     clippy::unwrap_used,
@@ -279,6 +280,43 @@ async fn a_project_from_application_to_a_partial_exit_and_a_write_off() {
         (&json!("48500000.00"), &json!("2000000.00"))
     );
 
+    // The company reports from 上海: it moved out of the city, an exit trigger (Art. 16(5)).
+    let report = json!({ "report": { "period": "2022-H1", "revenue": "3000000.00",
+        "net_assets": "2000000.00", "staff": 60, "rd_staff": 15, "registered_city": "上海",
+        "going_concern": true }, "on": "2022-07-15" });
+    let r = f.ok(&step("reports"), report).await;
+    let position = r["global_position"].as_i64().unwrap();
+    f.app.catch_up().await;
+    let path = format!("/funds/{}/portfolio?min_position={position}", f.id);
+    let portfolio = f.app.get(&path, &f.manager).await;
+    assert_eq!(portfolio.header("x-projection-behind"), None);
+    let investment = &portfolio.json["investments"][0];
+    assert_eq!(
+        (
+            &investment["company"],
+            &investment["stage"],
+            &investment["status"],
+            &investment["fund_stake"]
+        ),
+        (
+            &json!("昆山芯片科技"),
+            &json!("post_investment"),
+            &json!("active"),
+            &json!("0.15")
+        )
+    );
+    assert_eq!(
+        investment["latest_report"],
+        json!({ "period": "2022-H1", "revenue": "3000000.00", "net_assets": "2000000.00",
+                "staff": 60, "rd_staff": 15, "registered_city": "上海",
+                "going_concern": true, "on": "2022-07-15" })
+    );
+    assert_eq!(investment["triggers"], json!(["moved_out_of_city"]));
+    assert_eq!(
+        (&investment["paid"], &investment["cost_not_exited"]),
+        (&json!("3000000.00"), &json!("2000000.00"))
+    );
+
     // The rest written off: no proceeds, the remaining cost released as a loss.
     let write_off_plan = f.passed("exit", &p, "0.00").await;
     let r = f
@@ -318,6 +356,7 @@ async fn a_project_from_application_to_a_partial_exit_and_a_write_off() {
         ),
         (&json!("3000000.00"), &json!("0.00"), &json!("-1500000.00"))
     );
+    assert_eq!(investment["triggers"], json!(["moved_out_of_city"]));
     let exits = portfolio.json["exits"].as_array().unwrap();
     assert_eq!(exits.len(), 2);
     assert_eq!(

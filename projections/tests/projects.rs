@@ -1,8 +1,10 @@
 //! The projects read model, fed by a real pipeline history through the repository: projects
 //! at every stage, one kept in follow-up, one rejected at the qualification review, one
 //! withdrawn, one turned down by the committee; the board (ages counted from its date), the
-//! listing filters and pages, a project with its steps; another fund's project stays apart;
-//! a rebuild from the log gives the same rows.
+//! listing filters and pages, a project with its steps and, after the investment, its latest
+//! report, the exit triggers raised (one detected from a report) and the supervisory actions;
+//! another fund's project stays apart; a rebuild from the log gives the same rows, and
+//! applying the post-investment events once more changes nothing.
 
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
@@ -11,6 +13,7 @@ mod projects_history;
 use domain::{FundId, ProjectId};
 use projections::projects::{self, ProjectFilter, ProjectSummary, ProjectsProjection};
 use projections::runner::rebuild;
+use projects_history::post::{check_post_investment, replay_post_investment};
 use projects_history::{d, history, History, Projects};
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -250,7 +253,7 @@ async fn check_detail(h: &History, fund: FundId, p: &Projects) {
         (
             Some(dec("3000000.00")),
             Some(dec("900000.00")),
-            d("2024-09-01")
+            d("2024-09-20")
         )
     );
     let steps: Vec<(i64, &str, chrono::NaiveDate)> = view
@@ -273,6 +276,11 @@ async fn check_detail(h: &History, fund: FundId, p: &Projects) {
             (10, "DecisionRecorded", d("2024-07-15")),
             (11, "AgreementSigned", d("2024-08-01")),
             (12, "PaidInReported", d("2024-09-01")),
+            (13, "PostInvestmentReported", d("2024-09-10")),
+            (14, "ExitTriggerRaised", d("2024-09-10")),
+            (15, "ExitTriggerRaised", d("2024-09-12")),
+            (16, "SupervisoryActionRecorded", d("2024-09-15")),
+            (17, "PostInvestmentReported", d("2024-09-20")),
         ]
     );
     let summaries: Vec<&serde_json::Value> = view.steps.iter().map(|s| &s.summary).collect();
@@ -289,10 +297,28 @@ async fn check_detail(h: &History, fund: FundId, p: &Projects) {
         summaries[11],
         &json!({ "paid_in": "3000000.00", "required_cumulative": "900000.00" })
     );
+    assert_eq!(summaries[12]["rd_staff"], 20);
+    assert_eq!(
+        summaries[13],
+        &json!({ "trigger": "moved_out_of_city", "clause": "Art. 16(5)", "detected": true,
+                 "note": "detected from the 2024-H1 report" })
+    );
+    assert_eq!(
+        (&summaries[14]["trigger"], &summaries[15]["action"]),
+        (&json!("shareholder_buyer"), &json!("veto"))
+    );
     // As the API shows it: the summary inlined, amounts as strings, dates as YYYY-MM-DD.
     let json = serde_json::to_value(&view).unwrap();
     assert_eq!(json["stage"], "post_investment");
     assert_eq!(json["commitment"], "3000000.00");
+    assert_eq!(
+        json["triggers"],
+        json!(["moved_out_of_city", "shareholder_buyer"])
+    );
+    assert_eq!(
+        (&json["latest_revenue"], &json["latest_report_on"]),
+        (&json!("2600000.00"), &json!("2024-09-20"))
+    );
     assert_eq!(json["steps"][0]["on"], "2024-03-01");
     assert_eq!(
         json["steps"][0]["summary"]["company"],
@@ -356,6 +382,7 @@ async fn the_pipeline_follows_the_log_and_a_rebuild_gives_the_same_rows() {
     check_board(&h, fund, &p).await;
     check_list(&h, fund, &p).await;
     check_detail(&h, fund, &p).await;
+    check_post_investment(&h, fund, &p).await;
     let c = h.db.pool.get().await.unwrap();
     let board = projects::board(&**c, other.0, d("2024-03-02"))
         .await
@@ -384,4 +411,7 @@ async fn the_pipeline_follows_the_log_and_a_rebuild_gives_the_same_rows() {
     assert_eq!(all_rows(&h).await, before);
     check_board(&h, fund, &p).await;
     check_detail(&h, fund, &p).await;
+    check_post_investment(&h, fund, &p).await;
+    replay_post_investment(&h, &p).await;
+    assert_eq!(all_rows(&h).await, before);
 }

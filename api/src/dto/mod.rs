@@ -20,6 +20,8 @@ mod committee;
 pub use committee::*;
 mod lifecycle;
 pub use lifecycle::*;
+mod portfolio;
+pub use portfolio::*;
 mod projects;
 pub use projects::*;
 mod reads;

@@ -1,6 +1,6 @@
 //! The JSON shapes of the capital, fee and distribution reads, converted from the read
-//! models' views. The read models store money as `numeric(20, 2)`, so every amount read back
-//! has at most two decimals.
+//! models' views (the portfolio's are in `portfolio`). The read models store money as
+//! `numeric(20, 2)`, so every amount read back has at most two decimals.
 
 use super::Amount;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::FeeSegmentDto;
 
 /// An amount read back from a `numeric(20, 2)` column.
-fn amount(d: Decimal) -> Amount {
+pub(super) fn amount(d: Decimal) -> Amount {
     // Two decimals and within range by the column's type; zero is never reached.
     Amount(Money::from_decimal(d).unwrap_or_default())
 }
@@ -399,91 +399,4 @@ pub struct DistributionList {
 pub struct MovementList {
     /// By value date.
     pub items: Vec<MovementDto>,
-}
-
-/// An investment of the fund: its commitment and what was paid, released and realised.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct InvestmentDto {
-    /// The project.
-    pub project_id: Uuid,
-    /// The commitment (the agreement's).
-    pub commitment: Amount,
-    /// What the company's paid-in ratio requires the fund to have paid (Art. 11).
-    pub required_cumulative: Amount,
-    /// Injections instructed, confirmed or not.
-    pub instructed: Amount,
-    /// Injections confirmed: the cost.
-    pub paid: Amount,
-    /// Commitment not yet paid.
-    pub unpaid_commitment: Amount,
-    /// Cost released by exits.
-    pub cost_released: Amount,
-    /// Cost not yet exited.
-    pub cost_not_exited: Amount,
-    /// Proceeds of its exits.
-    pub proceeds: Amount,
-    /// Realised gain (negative: loss).
-    pub realised: Amount,
-}
-
-impl From<projections::capital::InvestmentView> for InvestmentDto {
-    fn from(i: projections::capital::InvestmentView) -> Self {
-        InvestmentDto {
-            project_id: i.project_id,
-            commitment: amount(i.commitment),
-            required_cumulative: amount(i.required_cumulative),
-            instructed: amount(i.instructed),
-            paid: amount(i.paid),
-            unpaid_commitment: amount(i.unpaid_commitment),
-            cost_released: amount(i.cost_released),
-            cost_not_exited: amount(i.cost_not_exited),
-            proceeds: amount(i.proceeds),
-            realised: amount(i.realised),
-        }
-    }
-}
-
-/// An exit or write-off.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct ExitDto {
-    /// The exit.
-    pub exit_id: Uuid,
-    /// The project.
-    pub project_id: Uuid,
-    /// Proceeds (zero: a write-off).
-    pub proceeds: Amount,
-    /// Cost released.
-    pub cost_released: Amount,
-    /// Proceeds less cost.
-    pub realised: Amount,
-    /// When.
-    pub on: NaiveDate,
-    /// The exit plan's resolution.
-    pub resolution_id: Uuid,
-    /// Proceeds received at the custodian.
-    pub received: Amount,
-}
-
-impl From<projections::capital::ExitView> for ExitDto {
-    fn from(e: projections::capital::ExitView) -> Self {
-        ExitDto {
-            exit_id: e.exit_id,
-            project_id: e.project_id,
-            proceeds: amount(e.proceeds),
-            cost_released: amount(e.cost_released),
-            realised: amount(e.realised),
-            on: e.on,
-            resolution_id: e.resolution_id,
-            received: amount(e.received),
-        }
-    }
-}
-
-/// The fund's investments and exits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct PortfolioDto {
-    /// Each investment, by project id.
-    pub investments: Vec<InvestmentDto>,
-    /// Each exit, by date.
-    pub exits: Vec<ExitDto>,
 }

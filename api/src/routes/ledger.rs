@@ -1,6 +1,6 @@
 //! Reads of a fund's money from the capital read model: the overview, LP capital accounts,
-//! capital calls with their allocations, fee assessments with their segments, distributions
-//! and custodian movements.
+//! capital calls with their allocations, fee assessments with their segments, distributions,
+//! custodian movements and the portfolio (each company as the projects read model has it).
 //!
 //! Whoever may read the fund reads these (its manager, custodian, committee, the regulators
 //! it is assigned to, the admin), except that an LP token sees only its own account: its own
@@ -24,6 +24,7 @@ use chrono::NaiveDate;
 use domain::FundId;
 use projections::capital::{self, CapitalProjection};
 use projections::funds::{self, FundsProjection};
+use projections::projects::{self, ProjectsProjection};
 use projections::Projection;
 use uuid::Uuid;
 
@@ -385,8 +386,10 @@ pub async fn movements(
     Ok(read.answer(MovementList { items }))
 }
 
-/// The fund's portfolio: each investment (commitment, paid, unpaid commitment, cost not
-/// exited, proceeds, realised gain or loss) and each exit or write-off.
+/// The fund's portfolio: each investment (the company, its stage and status, the fund's stake,
+/// its latest periodic report and the exit triggers raised; commitment, paid, unpaid
+/// commitment, cost not exited, proceeds, realised gain or loss) and each exit or write-off.
+/// `?min_position=` waits for the projects read model too.
 #[utoipa::path(
     get,
     path = "/funds/{fund_id}/portfolio",
@@ -405,12 +408,13 @@ pub async fn portfolio(
         on: None,
         min_position: query.min_position,
     };
-    let read = open(&state, &auth, fund, &query).await?;
+    let mut read = open(&state, &auth, fund, &query).await?;
+    let names = [ProjectsProjection::NAME];
+    read.caught_up &= wait_for_all(&state, &names, query.min_position).await?;
     let client = state.pool.get().await?;
     let investments = capital::investments(&**client, fund).await?;
+    let ids: Vec<Uuid> = investments.iter().map(|i| i.project_id).collect();
+    let projects = projects::projects_by_ids(&**client, fund, &ids).await?;
     let exits = capital::exits(&**client, fund).await?;
-    Ok(read.answer(PortfolioDto {
-        investments: investments.into_iter().map(Into::into).collect(),
-        exits: exits.into_iter().map(Into::into).collect(),
-    }))
+    Ok(read.answer(PortfolioDto::new(investments, projects, exits)))
 }

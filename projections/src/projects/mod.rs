@@ -1,8 +1,9 @@
 //! The projects read model (SPEC §3, Art. 13, 15): each fund's pipeline of projects, one row
 //! per project as it stands (its stage and since when, active, rejected or withdrawn, the
 //! qualification review's result, the due-diligence reports, the proposal, the committee's
-//! decision, the agreement and the company's paid-in capital), and one step per event for its
-//! history.
+//! decision, the agreement, the company's paid-in capital and, after the investment, its latest
+//! periodic report, the exit triggers raised and the supervisory actions recorded), and one
+//! step per event for its history.
 //!
 //! It reads one stream type, `project` (one stream per project, the project's id). The stage
 //! a project is at moves as the aggregate's does: the qualification review passed → research;
@@ -21,7 +22,7 @@ mod queries;
 mod sql;
 mod views;
 
-pub use queries::{board, project, projects};
+pub use queries::{board, project, projects, projects_by_ids};
 pub use views::{BoardCard, BoardColumn, ProjectFilter, ProjectStep, ProjectSummary, ProjectView};
 
 use crate::{Param, Projection, Write};
@@ -31,8 +32,8 @@ use domain::{Aggregate, DomainEvent};
 use eventstore::RecordedEvent;
 use serde_json::{json, Value};
 use sql::{
-    ADVANCED, APPLIED, CLOSED, DECIDED, DUE_DILIGENCE, PAID_IN, PROPOSED, REVIEWED, SIGNED, STEP,
-    TOUCHED,
+    ADVANCED, APPLIED, CLOSED, DECIDED, DUE_DILIGENCE, PAID_IN, PROPOSED, REPORTED, REVIEWED,
+    SIGNED, STEP, SUPERVISED, TOUCHED, TRIGGERED,
 };
 use uuid::Uuid;
 
@@ -74,6 +75,7 @@ fn summary(event: &ProjectEvent) -> anyhow::Result<Value> {
             "revenue": report.revenue,
             "net_assets": report.net_assets,
             "staff": report.staff,
+            "rd_staff": report.rd_staff,
             "registered_city": report.registered_city,
             "going_concern": report.going_concern,
         }),
@@ -134,6 +136,14 @@ fn summary(event: &ProjectEvent) -> anyhow::Result<Value> {
     })
 }
 
+/// The wire name of a unit variant (a trigger: `moved_out_of_city`).
+fn wire(value: &impl serde::Serialize) -> anyhow::Result<String> {
+    match serde_json::to_value(value)? {
+        Value::String(name) => Ok(name),
+        other => anyhow::bail!("not a unit variant: {other}"),
+    }
+}
+
 /// The fund's stake after the investment, from the post-money cap table.
 fn fund_stake(proposal: &domain::investment::Proposal) -> Option<rust_decimal::Decimal> {
     proposal
@@ -190,11 +200,27 @@ impl ProjectsProjection {
                     ],
                 )
             }
-            // Post-investment steps: in the history; the row only moves its date.
-            ProjectEvent::PostInvestmentReported { on, .. }
-            | ProjectEvent::ExitTriggerRaised { on, .. }
-            | ProjectEvent::SupervisoryActionRecorded { on, .. } => {
-                Write::new(TOUCHED, vec![id(), Box::new(on)])
+            ProjectEvent::PostInvestmentReported { report, on } => Write::new(
+                REPORTED,
+                vec![
+                    id(),
+                    Box::new(report.period),
+                    Box::new(report.revenue.as_decimal()),
+                    Box::new(report.net_assets.as_decimal()),
+                    Box::new(i64::from(report.staff)),
+                    Box::new(i64::from(report.rd_staff)),
+                    Box::new(report.registered_city),
+                    Box::new(report.going_concern),
+                    Box::new(on),
+                    Box::new(event.stream_version),
+                ],
+            ),
+            ProjectEvent::ExitTriggerRaised { trigger, on, .. } => Write::new(
+                TRIGGERED,
+                vec![id(), Box::new(wire(&trigger)?), Box::new(on)],
+            ),
+            ProjectEvent::SupervisoryActionRecorded { on, .. } => {
+                Write::new(SUPERVISED, vec![id(), Box::new(on)])
             }
             ProjectEvent::ResearchCompleted { outcome, on, .. } => match outcome {
                 ResearchOutcome::Shortlisted => Write::new(

@@ -1,4 +1,5 @@
-//! Reading the projects read model: the board, the list and one project with its steps.
+//! Reading the projects read model: the board, the list (or the projects among some ids) and
+//! one project with its steps.
 
 use super::views::{
     BoardCard, BoardColumn, ProjectFilter, ProjectStep, ProjectSummary, ProjectView,
@@ -73,7 +74,9 @@ pub async fn board(
 const SUMMARY_COLUMNS: &str = "project_id, fund_id, company, industry, stage, status, \
      closed_reason, stage_since, applied_on, eligible, conditions_failed, dd_reports, \
      proposed_amount, fund_stake, higher_approval_ref, resolution_id, approved, commitment, \
-     registered_capital, company_paid_in, required_cumulative, updated_on";
+     registered_capital, company_paid_in, required_cumulative, updated_on, latest_period, \
+     latest_revenue, latest_net_assets, latest_staff, latest_rd_staff, latest_registered_city, \
+     latest_going_concern, latest_report_on, triggers, supervisory_actions";
 
 /// A summary from a row of [`SUMMARY_COLUMNS`].
 fn summary(r: &Row) -> ProjectSummary {
@@ -100,6 +103,16 @@ fn summary(r: &Row) -> ProjectSummary {
         company_paid_in: r.get(19),
         required_cumulative: r.get(20),
         updated_on: r.get(21),
+        latest_period: r.get(22),
+        latest_revenue: r.get(23),
+        latest_net_assets: r.get(24),
+        latest_staff: r.get(25),
+        latest_rd_staff: r.get(26),
+        latest_registered_city: r.get(27),
+        latest_going_concern: r.get(28),
+        latest_report_on: r.get(29),
+        triggers: r.get(30),
+        supervisory_actions: r.get(31),
     }
 }
 
@@ -129,6 +142,26 @@ pub async fn projects(
                 &after,
                 &limit.max(0),
             ],
+        )
+        .await?;
+    Ok(rows.iter().map(summary).collect())
+}
+
+/// The projects of a fund among `ids` (another fund's or an unknown id is left out), by
+/// project id.
+pub async fn projects_by_ids(
+    client: &impl GenericClient,
+    fund_id: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<ProjectSummary>, tokio_postgres::Error> {
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {SUMMARY_COLUMNS} FROM rm_projects
+                 WHERE fund_id = $1 AND project_id = ANY($2)
+                 ORDER BY project_id"
+            ),
+            &[&fund_id, &ids],
         )
         .await?;
     Ok(rows.iter().map(summary).collect())

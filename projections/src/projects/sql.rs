@@ -5,7 +5,9 @@
 //! history. Every event writes its step first, then updates the project's row, so a statement
 //! may read the steps already written (the count of distinct due-diligence reports). The
 //! application is inserted with `ON CONFLICT DO NOTHING`, steps too, and a closing only
-//! applies to an active project: applying an event twice (which the runner's dedupe already
+//! applies to an active project; a report only applies when no later report is among the
+//! steps, a trigger is appended only when not in the list yet, and the supervisory actions
+//! are counted from the steps: applying an event twice (which the runner's dedupe already
 //! prevents) changes nothing but `updated_on`, which is the date of the latest step.
 
 /// Statement: a company applied (the project's row).
@@ -30,6 +32,12 @@ pub(super) const SIGNED: usize = 8;
 pub(super) const PAID_IN: usize = 9;
 /// Statement: the project was rejected or withdrawn.
 pub(super) const CLOSED: usize = 10;
+/// Statement: the company's periodic report (the latest KPIs).
+pub(super) const REPORTED: usize = 11;
+/// Statement: an exit trigger was raised (appended to the list once).
+pub(super) const TRIGGERED: usize = 12;
+/// Statement: a supervisory action was recorded (the count of them among the steps).
+pub(super) const SUPERVISED: usize = 13;
 
 /// The tables.
 pub(super) const SCHEMA: &str = "
@@ -57,6 +65,16 @@ pub(super) const SCHEMA: &str = "
         registered_capital  numeric(20, 2),
         company_paid_in     numeric(20, 2),
         required_cumulative numeric(20, 2),
+        latest_period       text,
+        latest_revenue      numeric(20, 2),
+        latest_net_assets   numeric(20, 2),
+        latest_staff        bigint,
+        latest_rd_staff     bigint,
+        latest_registered_city text,
+        latest_going_concern boolean,
+        latest_report_on    date,
+        triggers            text[] NOT NULL DEFAULT '{}',
+        supervisory_actions integer NOT NULL DEFAULT 0,
         updated_on          date NOT NULL);
     CREATE INDEX IF NOT EXISTS rm_projects_by_fund ON rm_projects (fund_id, project_id);
     CREATE TABLE IF NOT EXISTS rm_project_steps (
@@ -119,4 +137,24 @@ pub(super) const STATEMENTS: &[&str] = &[
     "UPDATE rm_projects SET status = $2, stage = $3, closed_reason = $4, stage_since = $5,
          updated_on = GREATEST(updated_on, $5)
      WHERE project_id = $1 AND status = 'active'",
+    // REPORTED ($1 project, $2 period, $3 revenue, $4 net assets, $5 staff, $6 R&D staff,
+    // $7 registered city, $8 going concern, $9 on, $10 version): unless a later report is in.
+    "UPDATE rm_projects SET latest_period = $2, latest_revenue = $3, latest_net_assets = $4,
+         latest_staff = $5, latest_rd_staff = $6, latest_registered_city = $7,
+         latest_going_concern = $8, latest_report_on = $9,
+         updated_on = GREATEST(updated_on, $9)
+     WHERE project_id = $1
+       AND NOT EXISTS (SELECT 1 FROM rm_project_steps s
+                       WHERE s.project_id = $1 AND s.event_type = 'PostInvestmentReported'
+                         AND s.version > $10)",
+    // TRIGGERED ($1 project, $2 trigger, $3 on)
+    "UPDATE rm_projects SET updated_on = GREATEST(updated_on, $3),
+         triggers = CASE WHEN $2 = ANY(triggers) THEN triggers
+                         ELSE array_append(triggers, $2::text) END
+     WHERE project_id = $1",
+    // SUPERVISED ($1 project, $2 on): the actions among the steps written so far.
+    "UPDATE rm_projects SET updated_on = GREATEST(updated_on, $2),
+         supervisory_actions = (SELECT count(*)::int FROM rm_project_steps s
+             WHERE s.project_id = $1 AND s.event_type = 'SupervisoryActionRecorded')
+     WHERE project_id = $1",
 ];

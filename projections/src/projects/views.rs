@@ -91,6 +91,27 @@ pub struct ProjectSummary {
     pub company_paid_in: Option<Decimal>,
     /// What the fund must have paid in total after that report (Art. 11).
     pub required_cumulative: Option<Decimal>,
+    /// The period of the company's latest periodic report, e.g. `2024-H2`.
+    pub latest_period: Option<String>,
+    /// Its revenue for that period.
+    pub latest_revenue: Option<Decimal>,
+    /// Its net assets at the period's end.
+    pub latest_net_assets: Option<Decimal>,
+    /// Its staff.
+    pub latest_staff: Option<i64>,
+    /// Its R&D staff.
+    pub latest_rd_staff: Option<i64>,
+    /// The city it was registered in.
+    pub latest_registered_city: Option<String>,
+    /// Whether it could continue as a going concern.
+    pub latest_going_concern: Option<bool>,
+    /// When that report was received.
+    pub latest_report_on: Option<NaiveDate>,
+    /// The exit triggers of Art. 16 raised, each once, in the order raised (e.g.
+    /// `moved_out_of_city`).
+    pub triggers: Vec<String>,
+    /// How many supervisory actions (Art. 21) were recorded.
+    pub supervisory_actions: i32,
     /// The date of its latest step.
     pub updated_on: NaiveDate,
 }

@@ -20,6 +20,8 @@ use projections::projects::ProjectsProjection;
 use projections::runner::{catch_up, setup};
 use uuid::Uuid;
 
+pub mod post;
+
 /// A date.
 pub fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -266,7 +268,10 @@ pub struct Projects {
     pub follow_up: ProjectId,
     /// Established on 2024-05-06; the commercial report twice and the legal one.
     pub diligence: ProjectId,
-    /// Decided 2024-07-15, signed 2024-08-01, 3,000,000 paid in on 2024-09-01.
+    /// Decided 2024-07-15, signed 2024-08-01, 3,000,000 paid in on 2024-09-01; reported
+    /// 2024-H1 from 上海 on 2024-09-10 (moved out of the city: a trigger detected), an
+    /// existing shareholder's offer recorded on 2024-09-12, a veto on 2024-09-15, and
+    /// 2024-Q3 reported from 上海 again on 2024-09-20 (no trigger raised again).
     pub invested: ProjectId,
     /// Its resolution.
     pub invested_resolution: ResolutionId,
@@ -314,6 +319,7 @@ pub async fn history(h: &mut History, fund: FundId) -> Projects {
         on: d("2024-09-01"),
     };
     h.run(invested, paid_in).await;
+    post::post_investment(h, invested).await;
 
     let implementing = h.apply(fund, "昆山戊芯片有限公司", "2024-03-01").await;
     h.propose(implementing).await;
