@@ -298,163 +298,86 @@ pub struct ResolutionPath {
     resolution_id: Uuid,
 }
 
-/// Convene the on-site meeting of a resolution (manager of the fund).
-#[utoipa::path(
-    post,
-    path = "/funds/{fund_id}/resolutions/{resolution_id}/meeting",
-    tag = "committee",
-    request_body = ConveneRequest,
-    params(ResolutionPath, CommandHeaderParams),
-    responses(
-        (status = 201, description = "Convened", body = ResolutionCommandResult),
-        (status = 422, description = "Refused (`not_a_meeting`, `meeting_already_convened`, `resolution_decided`, `deadline_passed`, `invalid_text`)", body = Problem, content_type = "application/problem+json"),
-        CommandProblems,
-    ),
-    security(("bearer" = []))
-)]
-pub async fn convene(
-    State(state): State<AppState>,
-    actor: FundActor<AsManager>,
-    AppPath((_fund, id)): AppPath<(Uuid, Uuid)>,
-    headers: CommandHeaders,
-    method: Method,
-    uri: Uri,
-    body: JsonBody<ConveneRequest>,
-) -> Result<Response, ApiError> {
-    let command = ResolutionCommand::Convene {
-        meets_at: body.value.meets_at,
-        place: body.value.place.clone(),
-        now: state.now(),
-    };
-    on_resolution(
-        &state,
-        &actor,
-        id,
-        &headers,
-        (&method, &uri, &body.bytes),
-        command,
-    )
-    .await
-}
-
-/// Record that a member (by seat) or an observer attends the meeting (manager of the fund).
-#[utoipa::path(
-    post,
-    path = "/funds/{fund_id}/resolutions/{resolution_id}/attendance",
-    tag = "committee",
-    request_body = AttendanceRequest,
-    params(ResolutionPath, CommandHeaderParams),
-    responses(
-        (status = 201, description = "Recorded (or already so)", body = ResolutionCommandResult),
-        (status = 422, description = "Invalid body (`invalid_request`: give exactly one of `seat`, `observer_id`) or refused (`meeting_not_convened`, `meeting_closed`, `seat_not_on_resolution`, `observer_not_on_resolution`, `not_a_meeting`, `resolution_decided`)", body = Problem, content_type = "application/problem+json"),
-        CommandProblems,
-    ),
-    security(("bearer" = []))
-)]
-pub async fn attendance(
-    State(state): State<AppState>,
-    actor: FundActor<AsManager>,
-    AppPath((_fund, id)): AppPath<(Uuid, Uuid)>,
-    headers: CommandHeaders,
-    method: Method,
-    uri: Uri,
-    body: JsonBody<AttendanceRequest>,
-) -> Result<Response, ApiError> {
-    let attendee = match (body.value.seat, body.value.observer_id) {
-        (Some(seat), None) => Attendee::Member { seat },
-        (None, Some(observer)) => Attendee::Observer {
-            observer: ObserverId(observer),
-        },
-        _ => {
-            return Err(ApiError::InvalidRequest(
-                "give exactly one of seat and observer_id".to_owned(),
-            ))
+/// A manager's command on the fund's resolution of the path.
+macro_rules! manager_step {
+    ($name:ident, $path:literal, $body:ty, $doc:literal, $done:literal, $codes:literal,
+     |$state:ident, $r:ident| $command:expr) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            post,
+            path = $path,
+            tag = "committee",
+            request_body = $body,
+            params(ResolutionPath, CommandHeaderParams),
+            responses(
+                (status = 201, description = $done, body = ResolutionCommandResult),
+                (status = 422, description = $codes, body = Problem, content_type = "application/problem+json"),
+                CommandProblems,
+            ),
+            security(("bearer" = []))
+        )]
+        pub async fn $name(
+            State($state): State<AppState>,
+            actor: FundActor<AsManager>,
+            AppPath((_fund, id)): AppPath<(Uuid, Uuid)>,
+            headers: CommandHeaders,
+            method: Method,
+            uri: Uri,
+            body: JsonBody<$body>,
+        ) -> Result<Response, ApiError> {
+            let $r = &body.value;
+            let command: ResolutionCommand = $command;
+            let parts = (&method, &uri, &body.bytes[..]);
+            on_resolution(&$state, &actor, id, &headers, parts, command).await
         }
     };
-    let command = ResolutionCommand::RecordAttendance {
-        attendee,
+}
+
+manager_step!(convene, "/funds/{fund_id}/resolutions/{resolution_id}/meeting", ConveneRequest,
+    "Convene the on-site meeting of a resolution (manager of the fund).", "Convened",
+    "Refused (`not_a_meeting`, `meeting_already_convened`, `resolution_decided`, `deadline_passed`, `invalid_text`)",
+    |state, r| ResolutionCommand::Convene {
+        meets_at: r.meets_at,
+        place: r.place.clone(),
         now: state.now(),
-    };
-    on_resolution(
-        &state,
-        &actor,
-        id,
-        &headers,
-        (&method, &uri, &body.bytes),
-        command,
-    )
-    .await
-}
+    });
 
-/// Open the meeting: attending members may vote (manager of the fund).
-#[utoipa::path(
-    post,
-    path = "/funds/{fund_id}/resolutions/{resolution_id}/meeting/opening",
-    tag = "committee",
-    request_body = EmptyRequest,
-    params(ResolutionPath, CommandHeaderParams),
-    responses(
-        (status = 201, description = "Opened", body = ResolutionCommandResult),
-        (status = 422, description = "Refused (`meeting_not_convened`, `meeting_already_open`, `not_a_meeting`, `resolution_decided`, `deadline_passed`)", body = Problem, content_type = "application/problem+json"),
-        CommandProblems,
-    ),
-    security(("bearer" = []))
-)]
-pub async fn open_meeting(
-    State(state): State<AppState>,
-    actor: FundActor<AsManager>,
-    AppPath((_fund, id)): AppPath<(Uuid, Uuid)>,
-    headers: CommandHeaders,
-    method: Method,
-    uri: Uri,
-    body: JsonBody<EmptyRequest>,
-) -> Result<Response, ApiError> {
-    let command = ResolutionCommand::OpenMeeting { now: state.now() };
-    on_resolution(
-        &state,
-        &actor,
-        id,
-        &headers,
-        (&method, &uri, &body.bytes),
-        command,
-    )
-    .await
-}
+manager_step!(attendance, "/funds/{fund_id}/resolutions/{resolution_id}/attendance", AttendanceRequest,
+    "Record that a member (by seat) or an observer attends the meeting (manager of the fund).",
+    "Recorded (or already so)",
+    "Invalid body (`invalid_request`: give exactly one of `seat`, `observer_id`) or refused (`meeting_not_convened`, `meeting_closed`, `seat_not_on_resolution`, `observer_not_on_resolution`, `not_a_meeting`, `resolution_decided`)",
+    |state, r| {
+        let attendee = match (r.seat, r.observer_id) {
+            (Some(seat), None) => Attendee::Member { seat },
+            (None, Some(observer)) => Attendee::Observer {
+                observer: ObserverId(observer),
+            },
+            _ => {
+                return Err(ApiError::InvalidRequest(
+                    "give exactly one of seat and observer_id".to_owned(),
+                ))
+            }
+        };
+        ResolutionCommand::RecordAttendance {
+            attendee,
+            now: state.now(),
+        }
+    });
 
-/// Close the meeting: no more votes; without the quorum the resolution fails (manager).
-#[utoipa::path(
-    post,
-    path = "/funds/{fund_id}/resolutions/{resolution_id}/meeting/closing",
-    tag = "committee",
-    request_body = EmptyRequest,
-    params(ResolutionPath, CommandHeaderParams),
-    responses(
-        (status = 201, description = "Closed", body = ResolutionCommandResult),
-        (status = 422, description = "Refused (`meeting_not_open` with `rule` Art. 15(6), `not_a_meeting`)", body = Problem, content_type = "application/problem+json"),
-        CommandProblems,
-    ),
-    security(("bearer" = []))
-)]
-pub async fn close_meeting(
-    State(state): State<AppState>,
-    actor: FundActor<AsManager>,
-    AppPath((_fund, id)): AppPath<(Uuid, Uuid)>,
-    headers: CommandHeaders,
-    method: Method,
-    uri: Uri,
-    body: JsonBody<EmptyRequest>,
-) -> Result<Response, ApiError> {
-    let command = ResolutionCommand::CloseMeeting { now: state.now() };
-    on_resolution(
-        &state,
-        &actor,
-        id,
-        &headers,
-        (&method, &uri, &body.bytes),
-        command,
-    )
-    .await
-}
+manager_step!(open_meeting, "/funds/{fund_id}/resolutions/{resolution_id}/meeting/opening", EmptyRequest,
+    "Open the meeting: attending members may vote (manager of the fund).", "Opened",
+    "Refused (`meeting_not_convened`, `meeting_already_open`, `not_a_meeting`, `resolution_decided`, `deadline_passed`)",
+    |state, _r| ResolutionCommand::OpenMeeting { now: state.now() });
+
+manager_step!(
+    close_meeting,
+    "/funds/{fund_id}/resolutions/{resolution_id}/meeting/closing",
+    EmptyRequest,
+    "Close the meeting: no more votes; without the quorum the resolution fails (manager).",
+    "Closed",
+    "Refused (`meeting_not_open` with `rule` Art. 15(6), `not_a_meeting`, `deadline_passed`)",
+    |state, _r| ResolutionCommand::CloseMeeting { now: state.now() }
+);
 
 /// Vote for the token's own seat (a member of the fund's committee). A cast vote is final;
 /// the vote that settles the resolution also records its outcome.
