@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         capital::call_capital,
         capital::instruct_movement,
         capital::confirm_movement,
+        capital::link_lp,
         lifecycle::extend_term,
         lifecycle::close_fund,
         lifecycle::assess_fee,

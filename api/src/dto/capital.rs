@@ -252,3 +252,11 @@ pub struct MovementResult {
     /// The movement (generated when the instruction had none).
     pub movement_id: Uuid,
 }
+
+/// `POST /funds/{fund_id}/lps/{lp_id}/link`: the LP is a guidance fund administered here.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkLpRequest {
+    /// The guidance fund (established here, of kind `guidance`, not this fund).
+    pub fund_id: Uuid,
+}

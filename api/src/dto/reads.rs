@@ -139,6 +139,8 @@ pub struct LpAccountDto {
     /// Paid in ÷ subscribed, six decimals; absent when nothing is subscribed.
     #[schema(example = "0.812500")]
     pub paid_in_ratio: Option<String>,
+    /// The guidance fund administered here that this LP is, if declared.
+    pub linked_fund_id: Option<Uuid>,
 }
 
 impl From<LpAccount> for LpAccountDto {
@@ -154,6 +156,7 @@ impl From<LpAccount> for LpAccountDto {
             distributed: amount(a.distributed),
             distribution_paid: amount(a.distribution_paid),
             paid_in_ratio: a.paid_in_ratio.map(|r| r.to_string()),
+            linked_fund_id: a.linked_fund_id,
         }
     }
 }

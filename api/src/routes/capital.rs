@@ -13,7 +13,7 @@ use super::command::{self, run, written};
 use crate::auth::{AsCustodian, AsManager, FundActor};
 use crate::dto::{
     Allocation, Amount, CallCapitalRequest, CapitalCallResult, ConfirmMovementRequest,
-    FundCommandResult, InstructMovementRequest, MovementResult, OpenTrancheRequest,
+    FundCommandResult, InstructMovementRequest, LinkLpRequest, MovementResult, OpenTrancheRequest,
     SubscribeRequest, SubscriptionResult,
 };
 use crate::error::{ApiError, Problem};
@@ -23,7 +23,7 @@ use axum::extract::State;
 use axum::http::{Method, Uri};
 use axum::response::Response;
 use domain::fund::{capital, FundCommand, FundEvent};
-use domain::{CallId, LpId, MovementId};
+use domain::{CallId, FundId, LpId, MovementId};
 use utoipa::IntoResponses;
 use uuid::Uuid;
 
@@ -328,4 +328,57 @@ pub async fn confirm_movement(
         movement_id,
     };
     command::created(body, None, done.replayed)
+}
+
+/// Declare that an LP of kind `guidance_fund` is a guidance fund administered here (manager of
+/// the fund): its subscription and payments here are that fund's commitment and injections,
+/// and the accounts show the link.
+#[utoipa::path(
+    post,
+    path = "/funds/{fund_id}/lps/{lp_id}/link",
+    tag = "capital",
+    request_body = LinkLpRequest,
+    params(FundCommandParams, ("lp_id" = Uuid, Path, description = "The LP"), CommandHeaderParams),
+    responses(
+        (status = 201, description = "Linked (or already so)", body = FundCommandResult),
+        (status = 422, description = "Refused (`lp_not_found`, `lp_not_linkable`: not of kind guidance_fund, or the fund is not another guidance fund established here; `lp_already_linked`, `fund_closed`)", body = Problem, content_type = "application/problem+json"),
+        CommandProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn link_lp(
+    State(state): State<AppState>,
+    actor: FundActor<AsManager>,
+    AppPath((_fund, lp)): AppPath<(Uuid, Uuid)>,
+    headers: CommandHeaders,
+    method: Method,
+    uri: Uri,
+    body: JsonBody<LinkLpRequest>,
+) -> Result<Response, ApiError> {
+    let linked = FundId(body.value.fund_id);
+    let (guidance, _) = state
+        .funds
+        .load(&linked.stream_id())
+        .await
+        .map_err(ApiError::internal)?;
+    let is_guidance = guidance
+        .terms
+        .as_ref()
+        .is_some_and(|t| t.kind == domain::fund::FundKind::Guidance);
+    if !is_guidance || linked == actor.fund {
+        return Err(ApiError::rejected(&domain::fund::FundError::LpNotLinkable));
+    }
+    let command = FundCommand::LinkLp {
+        lp: LpId(lp),
+        fund: linked,
+    };
+    let done = run(
+        &state,
+        &actor,
+        &headers,
+        (&method, &uri, &body.bytes),
+        command,
+    )
+    .await?;
+    command::created(done.result, None, done.replayed)
 }

@@ -298,6 +298,11 @@ pub fn table() -> Vec<Route> {
             "/funds/{fund_id}/projects/{project_id}/exits",
             investments::exit,
         ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/lps/{lp_id}/link",
+            capital::link_lp,
+        ),
         route(Verb::Get, "/healthz", ops::healthz),
         route(Verb::Get, "/readyz", ops::readyz),
         route(Verb::Get, "/metrics", ops::metrics),

@@ -159,6 +159,25 @@ pub fn subscribe(
     }])
 }
 
+/// `LinkLp`: the LP is a guidance fund administered here (SPEC §1: an LP can be a guidance
+/// fund, which may itself be a fund in this system). Linking again to the same fund records
+/// nothing.
+pub fn link_lp(fund: &Fund, lp: LpId, to: crate::FundId) -> Result<Vec<FundEvent>, FundError> {
+    super::open_terms(fund)?;
+    let known = fund.lps.get(&lp).ok_or(FundError::UnknownLp)?;
+    let own = fund.lp_funds.get(&lp);
+    if own == Some(&to) {
+        return Ok(Vec::new());
+    }
+    if own.is_some() {
+        return Err(FundError::LpAlreadyLinked);
+    }
+    if known.kind != LpKind::GuidanceFund {
+        return Err(FundError::LpNotLinkable);
+    }
+    Ok(vec![FundEvent::LpLinked { lp, fund: to }])
+}
+
 /// `CallCapital`.
 pub fn call_capital(
     fund: &Fund,

@@ -145,4 +145,12 @@ pub enum FundCommand {
         /// caller.
         resolution_id: ResolutionId,
     },
+    /// Declare that an LP of this fund is a guidance fund administered here: its subscription
+    /// and payments here are that fund's commitment and injections, seen from this side.
+    LinkLp {
+        /// The LP.
+        lp: LpId,
+        /// The guidance fund it is.
+        fund: FundId,
+    },
 }

@@ -57,6 +57,15 @@ pub enum FundError {
         /// What is left of the tranche.
         room: Money,
     },
+    /// No such LP in this fund.
+    #[error("this fund has no such LP")]
+    UnknownLp,
+    /// Only an LP of kind guidance fund is linked to a fund, never the fund itself.
+    #[error("only an LP of kind guidance_fund can be linked to a guidance fund other than this one")]
+    LpNotLinkable,
+    /// The LP is linked to another fund.
+    #[error("this LP is already linked to another fund")]
+    LpAlreadyLinked,
     /// An LP id already known under another name or kind.
     #[error("this LP is already known under another name or kind")]
     LpIdentityMismatch,
@@ -242,6 +251,9 @@ impl Rejection for FundError {
             FundError::UnknownTranche { .. } => "unknown_tranche",
             FundError::SubscriptionsExceedTranche { .. } => "subscriptions_exceed_tranche",
             FundError::LpIdentityMismatch => "lp_identity_mismatch",
+            FundError::UnknownLp => "lp_not_found",
+            FundError::LpNotLinkable => "lp_not_linkable",
+            FundError::LpAlreadyLinked => "lp_already_linked",
             FundError::CallAlreadyMade => "call_already_made",
             FundError::NothingToCall => "nothing_to_call",
             FundError::CallExceedsUncalled { .. } => "call_exceeds_uncalled",

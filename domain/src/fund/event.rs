@@ -44,6 +44,13 @@ pub enum FundEvent {
         /// The amount subscribed.
         amount: Money,
     },
+    /// An LP was declared to be a guidance fund administered here.
+    LpLinked {
+        /// The LP.
+        lp: LpId,
+        /// The guidance fund.
+        fund: FundId,
+    },
     /// Capital was called, allocated to the LPs' subscriptions.
     CapitalCalled {
         /// The call.
@@ -160,6 +167,7 @@ impl DomainEvent for FundEvent {
             FundEvent::FundEstablished { .. } => "FundEstablished",
             FundEvent::TrancheOpened { .. } => "TrancheOpened",
             FundEvent::LpSubscribed { .. } => "LpSubscribed",
+            FundEvent::LpLinked { .. } => "LpLinked",
             FundEvent::CapitalCalled { .. } => "CapitalCalled",
             FundEvent::MovementInstructed { .. } => "MovementInstructed",
             FundEvent::MovementConfirmed { .. } => "MovementConfirmed",
@@ -179,7 +187,7 @@ impl DomainEvent for FundEvent {
             FundEvent::TrancheOpened {
                 subscription_date, ..
             } => Some(*subscription_date),
-            FundEvent::LpSubscribed { .. } => None,
+            FundEvent::LpSubscribed { .. } | FundEvent::LpLinked { .. } => None,
             FundEvent::CapitalCalled { called_on, .. } => Some(*called_on),
             FundEvent::MovementInstructed { value_date, .. } => Some(*value_date),
             FundEvent::MovementConfirmed { executed_on, .. } => Some(*executed_on),

@@ -42,6 +42,8 @@ pub mod investments;
 pub mod lifecycle;
 #[cfg(test)]
 mod lifecycle_tests;
+#[cfg(test)]
+mod link_tests;
 pub mod phases;
 pub mod policy;
 #[cfg(test)]
@@ -81,6 +83,8 @@ pub struct Fund {
     pub tranches: Vec<capital::Tranche>,
     /// Every LP that has subscribed.
     pub lps: BTreeMap<LpId, capital::Lp>,
+    /// The LPs that are guidance funds administered here, and which.
+    pub lp_funds: BTreeMap<LpId, FundId>,
     /// Calls made.
     pub calls: BTreeSet<CallId>,
     /// Cash and movements at the custodian bank.
@@ -183,6 +187,7 @@ impl Aggregate for Fund {
                 lifecycle::record_phase_changes(self, *today)
             }
             FundCommand::AssessFee { year, today } => fee::assess_year(self, *year, *today),
+            FundCommand::LinkLp { lp, fund } => capital::link_lp(self, *lp, *fund),
             FundCommand::DeclareDistribution {
                 distribution_id,
                 amount,
@@ -232,6 +237,9 @@ impl Aggregate for Fund {
                 investments::evolve(self, other);
                 lifecycle::evolve(&mut self.lifecycle, other);
                 fee::evolve(&mut self.fees, other);
+                if let FundEvent::LpLinked { lp, fund } = other {
+                    self.lp_funds.insert(*lp, *fund);
+                }
                 if let FundEvent::DistributionDeclared {
                     distribution_id, ..
                 } = other

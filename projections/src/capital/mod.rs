@@ -125,6 +125,10 @@ impl Projection for CapitalProjection {
         Ok(match event.decode::<FundEvent>()? {
             FundEvent::FundEstablished { .. } => vec![totals(Money::ZERO, Money::ZERO)],
             FundEvent::TrancheOpened { size, .. } => vec![totals(size, Money::ZERO)],
+            FundEvent::LpLinked { lp, fund: linked } => vec![Write::new(
+                sql::LP_LINKED,
+                vec![Box::new(fund), Box::new(lp.0), Box::new(linked.0)],
+            )],
             FundEvent::LpSubscribed {
                 lp,
                 lp_name,

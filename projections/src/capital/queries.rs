@@ -70,7 +70,7 @@ async fn accounts(
                               JOIN rm_calls c ON c.fund_id = cl.fund_id AND c.call_id = cl.call_id
                               WHERE cl.fund_id = a.fund_id AND cl.lp_id = a.lp_id
                                 AND c.due_on < $3), 0),
-                    a.distributed, a.distribution_paid
+                    a.distributed, a.distribution_paid, a.linked_fund_id
              FROM rm_lp_accounts a
              WHERE a.fund_id = $1 AND ($2::uuid IS NULL OR a.lp_id = $2)
              ORDER BY a.lp_id",
@@ -92,6 +92,7 @@ async fn accounts(
                 distributed: r.get(7),
                 distribution_paid: r.get(8),
                 paid_in_ratio: ratio(paid, subscribed),
+                linked_fund_id: r.get(9),
             }
         })
         .collect())

@@ -34,6 +34,8 @@ pub(super) const DISTRIBUTION_LP: usize = 8;
 pub(super) const INJECTION_MATCHED: usize = 9;
 /// Statement: an exit recorded (its investment's and the fund's released cost and proceeds).
 pub(super) const EXIT: usize = 10;
+/// Statement: an LP declared to be a guidance fund administered here.
+pub(super) const LP_LINKED: usize = 11;
 
 /// The tables.
 pub(super) const SCHEMA: &str = "
@@ -62,6 +64,7 @@ pub(super) const SCHEMA: &str = "
         paid               numeric(20, 2) NOT NULL DEFAULT 0,
         distributed        numeric(20, 2) NOT NULL DEFAULT 0,
         distribution_paid  numeric(20, 2) NOT NULL DEFAULT 0,
+        linked_fund_id     uuid,
         PRIMARY KEY (fund_id, lp_id));
     CREATE TABLE IF NOT EXISTS rm_calls (
         fund_id     uuid NOT NULL,
@@ -285,4 +288,6 @@ pub(super) const STATEMENTS: &[&str] = &[
          cost_released = c.cost_released + ins.cost_released,
          exit_proceeds = c.exit_proceeds + ins.proceeds
      FROM ins WHERE c.fund_id = ins.fund_id",
+    // LP_LINKED
+    "UPDATE rm_lp_accounts SET linked_fund_id = $3 WHERE fund_id = $1 AND lp_id = $2",
 ];

@@ -65,6 +65,8 @@ pub struct LpAccount {
     /// Paid in ÷ subscribed, rounded half-up to 6 decimal places; `None` when nothing is
     /// subscribed.
     pub paid_in_ratio: Option<Decimal>,
+    /// The guidance fund administered here that this LP is, if declared.
+    pub linked_fund_id: Option<Uuid>,
 }
 
 /// One LP's share of a call.
