@@ -16,6 +16,8 @@
 //! - [`eligibility`]: the seven conditions of a direct investment (Art. 13), condition by condition.
 //! - [`investment`]: investment limits and prohibitions (Art. 10, 12, 20) and paid-in matching
 //!   (Art. 11).
+//! - [`guidance`]: guidance-fund rules (SPEC §9, §10): commitments to sub-funds, no guarantees,
+//!   profit concession, loss tolerance, local reinvestment.
 //! - [`project`]: a project in a fund's pipeline, from application to post-investment (Art. 15).
 //! - [`fees`]: the management-fee engine (Art. 7): daily accrual, segments, assessment.
 //! - [`ids`]: typed identifiers such as [`FundId`].
@@ -28,6 +30,7 @@ pub mod committee;
 pub mod eligibility;
 pub mod fees;
 pub mod fund;
+pub mod guidance;
 pub mod ids;
 pub mod investment;
 pub mod money;

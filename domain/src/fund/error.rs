@@ -61,7 +61,9 @@ pub enum FundError {
     #[error("this fund has no such LP")]
     UnknownLp,
     /// Only an LP of kind guidance fund is linked to a fund, never the fund itself.
-    #[error("only an LP of kind guidance_fund can be linked to a guidance fund other than this one")]
+    #[error(
+        "only an LP of kind guidance_fund can be linked to a guidance fund other than this one"
+    )]
     LpNotLinkable,
     /// The LP is linked to another fund.
     #[error("this LP is already linked to another fund")]

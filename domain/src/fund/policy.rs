@@ -81,14 +81,33 @@ pub struct EligibilityPolicy {
     pub max_age_years: u32,
 }
 
-/// Guidance-fund limits (SPEC §9, §10).
+/// Guidance-fund limits (SPEC §9, §10); the rules using them are in [`crate::guidance`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GuidancePolicy {
     /// Largest commitment as a share of a sub-fund's size, inclusive (20%).
     pub sub_fund_max_share: Decimal,
-    /// Loss tolerance (容错率): realised losses up to this share of paid-in (20%).
+    /// Loss tolerance (容错率): realised losses up to this share of paid-in, inclusive (20%).
     pub loss_tolerance: Decimal,
+    /// Local reinvestment (返投): the sub-fund's investments in local companies are expected to
+    /// reach at least this multiple of the guidance fund's commitment. A configurable default
+    /// (1.5): the seeds name no figure, and cities set their own (often 1.0 to 2.0).
+    pub reinvestment_multiple: Decimal,
+    /// Profit concession (让利) on exit distributions from a sub-fund, if the fund grants one
+    /// (default none). Never a guarantee of principal or of a minimum return (SPEC §10).
+    pub concession: Option<ConcessionPolicy>,
+}
+
+/// Profit concession (让利): the share of the guidance fund's excess return on a sub-fund
+/// (proceeds above cost) conceded to the other investors, optionally capped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConcessionPolicy {
+    /// The share of the excess return conceded, `0..=1`.
+    pub share: Decimal,
+    /// The most conceded on one distribution, if capped (not negative).
+    #[serde(default)]
+    pub cap: Option<Money>,
 }
 
 fn pct(p: i64) -> Decimal {
@@ -151,6 +170,8 @@ impl Default for GuidancePolicy {
         GuidancePolicy {
             sub_fund_max_share: pct(20),
             loss_tolerance: pct(20),
+            reinvestment_multiple: Decimal::new(15, 1),
+            concession: None,
         }
     }
 }
@@ -170,6 +191,9 @@ pub enum PolicyError {
     /// More approvals needed than there are seats, or none.
     #[error("the approvals needed must be between 1 and the number of seats")]
     ImpossibleQuorum,
+    /// A multiple or an amount below zero.
+    #[error("{0} must not be negative")]
+    Negative(&'static str),
 }
 
 impl crate::Rejection for PolicyError {
@@ -179,6 +203,7 @@ impl crate::Rejection for PolicyError {
             PolicyError::ZeroDayCountBasis => "invalid_day_count_basis",
             PolicyError::ShareOutOfRange(_) => "share_out_of_range",
             PolicyError::ImpossibleQuorum => "impossible_quorum",
+            PolicyError::Negative(_) => "negative_parameter",
         }
     }
 
@@ -207,10 +232,21 @@ impl FundPolicy {
             ("sub_fund_max_share", self.guidance.sub_fund_max_share),
             ("loss_tolerance", self.guidance.loss_tolerance),
         ];
-        for (name, share) in shares {
+        let concession = self.guidance.concession.as_ref();
+        let concession_share = concession.map(|c| ("concession.share", c.share));
+        for (name, share) in shares.into_iter().chain(concession_share) {
             if share < Decimal::ZERO || share > Decimal::ONE {
                 return Err(PolicyError::ShareOutOfRange(name));
             }
+        }
+        if self.guidance.reinvestment_multiple < Decimal::ZERO {
+            return Err(PolicyError::Negative("reinvestment_multiple"));
+        }
+        if concession
+            .and_then(|c| c.cap)
+            .is_some_and(|cap| cap < Money::ZERO)
+        {
+            return Err(PolicyError::Negative("concession.cap"));
         }
         let seats = self.committee.seats.len() as u32;
         if self.committee.approvals_to_pass == 0 || self.committee.approvals_to_pass > seats {
@@ -245,6 +281,9 @@ mod tests {
         assert_eq!(p.eligibility.max_revenue.to_string(), "20000000.00");
         assert_eq!(p.eligibility.max_age_years, 5);
         assert_eq!(p.guidance.loss_tolerance.to_string(), "0.20");
+        assert_eq!(p.guidance.sub_fund_max_share.to_string(), "0.20");
+        assert_eq!(p.guidance.reinvestment_multiple.to_string(), "1.5");
+        assert_eq!(p.guidance.concession, None);
         assert_eq!(p.validate(), Ok(()));
     }
 
@@ -277,5 +316,37 @@ mod tests {
         p.committee.approvals_to_pass = 5;
         p.investment.max_stake = Decimal::ONE;
         assert_eq!(p.validate(), Ok(()));
+    }
+
+    #[test]
+    fn the_guidance_parameters_are_checked() {
+        let mut p = FundPolicy::default();
+        p.guidance.reinvestment_multiple = Decimal::new(-1, 1);
+        assert_eq!(
+            p.validate(),
+            Err(PolicyError::Negative("reinvestment_multiple"))
+        );
+        let mut p = FundPolicy::default();
+        p.guidance.concession = Some(ConcessionPolicy {
+            share: Decimal::new(101, 2),
+            cap: None,
+        });
+        let share = PolicyError::ShareOutOfRange("concession.share");
+        assert_eq!(p.validate(), Err(share));
+        p.guidance.concession = Some(ConcessionPolicy {
+            share: Decimal::ONE,
+            cap: Some(Money::from_fen(-1)),
+        });
+        assert_eq!(p.validate(), Err(PolicyError::Negative("concession.cap")));
+        p.guidance.concession = Some(ConcessionPolicy {
+            share: Decimal::ONE,
+            cap: Some(Money::ZERO),
+        });
+        assert_eq!(p.validate(), Ok(()));
+        let json = r#"{"guidance": {"concession": {"share": "0.5", "cap": "3000000"}}}"#;
+        let p: FundPolicy = serde_json::from_str(json).unwrap();
+        let concession = p.guidance.concession.unwrap();
+        assert_eq!(concession.cap, Some(Money::from_yuan(3_000_000)));
+        assert_eq!(p.guidance.reinvestment_multiple.to_string(), "1.5");
     }
 }

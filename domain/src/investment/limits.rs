@@ -384,7 +384,7 @@ impl Check {
 
 /// Lower case without any whitespace (full-width spaces included), so that "Steel Smelting"
 /// matches "steel smelting" and "钢铁 冶炼" matches "钢铁冶炼".
-fn normalize(s: &str) -> String {
+pub(crate) fn normalize(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)

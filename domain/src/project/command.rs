@@ -5,7 +5,8 @@ use super::{DueDiligenceKind, ResearchOutcome};
 use crate::committee::{Mode, Status};
 use crate::eligibility::ApplicationFacts;
 use crate::fund::phases::Phase;
-use crate::fund::policy::{EligibilityPolicy, InvestmentPolicy};
+use crate::fund::policy::{EligibilityPolicy, GuidancePolicy, InvestmentPolicy};
+use crate::guidance::{ReturnTerms, SubFundFacts};
 use crate::investment::Proposal;
 use crate::{FundId, Money, ProjectId, ResolutionId};
 use chrono::NaiveDate;
@@ -45,7 +46,20 @@ pub enum ProjectCommand {
         /// The application date.
         applied_on: NaiveDate,
     },
-    /// The qualification review (资格审查) against the fund's eligibility policy.
+    /// A guidance fund considers a commitment to a sub-fund (SPEC §10): the project's target
+    /// is the sub-fund, its name the project's company.
+    ApplySubFund {
+        /// The new project's id.
+        project_id: ProjectId,
+        /// The guidance fund.
+        fund_id: FundId,
+        /// The sub-fund's facts.
+        sub_fund: SubFundFacts,
+        /// The application date.
+        applied_on: NaiveDate,
+    },
+    /// The qualification review (资格审查) against the fund's eligibility policy; for a
+    /// sub-fund, the consistency of its facts (the policy is not used).
     ReviewQualification {
         /// The fund's eligibility policy.
         policy: EligibilityPolicy,
@@ -92,6 +106,22 @@ pub enum ProjectCommand {
         /// When.
         on: NaiveDate,
     },
+    /// The proposal of a commitment to a sub-fund, checked against the guidance policy and the
+    /// prohibitions before the committee decides (SPEC §10).
+    ProposeCommitment {
+        /// The commitment (认缴) to the sub-fund.
+        commitment: Money,
+        /// The terms of return: any guarantee is refused.
+        return_terms: ReturnTerms,
+        /// The fund's guidance policy.
+        guidance: GuidancePolicy,
+        /// The fund's prohibited industries (Art. 20), compared with the sub-fund's focus.
+        prohibited_industries: Vec<String>,
+        /// The fund's phase on `on`: new commitments only in the investment period.
+        phase: Option<Phase>,
+        /// When.
+        on: NaiveDate,
+    },
     /// The committee decided (a resolution on this project, passed, failed or lapsed).
     RecordDecision {
         /// The resolution as read.
@@ -101,20 +131,22 @@ pub enum ProjectCommand {
         /// When recorded.
         on: NaiveDate,
     },
-    /// The investment agreement (投资协议) is signed: post-investment management begins.
+    /// The investment agreement (投资协议), or the sub-fund's partnership agreement, is signed:
+    /// post-investment management begins.
     SignAgreement {
         /// The fund's commitment: the amount decided.
         commitment: Money,
-        /// The company's registered capital after the investment.
+        /// The company's registered capital after the investment; for a sub-fund, its size.
         registered_capital: Money,
-        /// The other shareholders.
+        /// The other shareholders (the sub-fund's other LPs).
         other_shareholders: Vec<String>,
         /// When.
         signed_on: NaiveDate,
     },
-    /// The company reports its paid-in capital (实缴): what the fund must have paid follows.
+    /// The company reports its paid-in capital (实缴), or the sub-fund its cumulative called
+    /// capital: what the fund must have paid follows.
     ReportPaidIn {
-        /// The company's paid-in capital.
+        /// The company's paid-in capital (the sub-fund's called capital).
         paid_in: Money,
         /// When.
         on: NaiveDate,
@@ -124,6 +156,19 @@ pub enum ProjectCommand {
         /// The report.
         report: super::CompanyReport,
         /// When received.
+        on: NaiveDate,
+    },
+    /// The sub-fund reports one of its portfolio investments (for local reinvestment, 返投).
+    ReportSubFundInvestment {
+        /// The portfolio company.
+        company: String,
+        /// The city it is registered in.
+        city: String,
+        /// The amount the sub-fund invested.
+        amount: Money,
+        /// The guidance fund's city: an investment there is local.
+        fund_city: String,
+        /// When reported.
         on: NaiveDate,
     },
     /// The manager records an exit trigger (2, 3, 4 or 7 of Art. 16).

@@ -65,6 +65,15 @@ pub fn decide(p: &Project, command: &ProjectCommand) -> Decided {
                 applied_on: *applied_on,
             }])
         }
+        ProjectCommand::ApplySubFund {
+            project_id,
+            fund_id,
+            sub_fund,
+            applied_on,
+        } => super::sub_fund::apply(p, *project_id, *fund_id, sub_fund, *applied_on),
+        ProjectCommand::ReviewQualification { reviewed_on, .. } if p.is_sub_fund() => {
+            super::sub_fund::review(p, *reviewed_on)
+        }
         ProjectCommand::ReviewQualification {
             policy,
             reviewed_on,
@@ -131,6 +140,7 @@ pub fn decide(p: &Project, command: &ProjectCommand) -> Decided {
             on,
         } => {
             at(p, Stage::DueDiligence, *on)?;
+            super::sub_fund::expect_target(p, false)?;
             if let Some(missing) = DueDiligenceKind::ALL
                 .into_iter()
                 .find(|k| !p.due_diligence.contains(k))
@@ -159,6 +169,24 @@ pub fn decide(p: &Project, command: &ProjectCommand) -> Decided {
                 on: *on,
             }])
         }
+        ProjectCommand::ProposeCommitment {
+            commitment,
+            return_terms,
+            guidance,
+            prohibited_industries,
+            phase,
+            on,
+        } => super::sub_fund::propose(
+            p,
+            &super::sub_fund::CommitmentProposal {
+                commitment: *commitment,
+                return_terms,
+                guidance,
+                prohibited_industries,
+                phase: *phase,
+                on: *on,
+            },
+        ),
         ProjectCommand::RecordDecision {
             decision,
             written_vote_max,
@@ -171,10 +199,11 @@ pub fn decide(p: &Project, command: &ProjectCommand) -> Decided {
             signed_on,
         } => {
             at(p, Stage::Implementation, *signed_on)?;
-            let decided = p.proposal.as_ref().map_or(Money::ZERO, |x| x.amount);
+            let decided = p.proposed_amount();
             if *commitment != decided {
                 return Err(ProjectError::CommitmentMismatch { decided });
             }
+            super::sub_fund::check_size(p, *registered_capital)?;
             // The commitment against the registered capital is checked now, once.
             matching::due(*commitment, *registered_capital, Money::ZERO, Money::ZERO)
                 .map_err(ProjectError::Matching)?;
@@ -213,6 +242,13 @@ pub fn decide(p: &Project, command: &ProjectCommand) -> Decided {
             }])
         }
         ProjectCommand::ReportPostInvestment { report, on } => super::post::report(p, report, *on),
+        ProjectCommand::ReportSubFundInvestment {
+            company,
+            city,
+            amount,
+            fund_city,
+            on,
+        } => super::sub_fund::report_investment(p, company, city, *amount, fund_city, *on),
         ProjectCommand::RecordTrigger { trigger, note, on } => {
             super::post::record_trigger(p, *trigger, note, *on)
         }
@@ -236,9 +272,9 @@ fn record_decision(
     on: NaiveDate,
 ) -> Decided {
     at(p, Stage::Decision, on)?;
-    let proposed = p.proposal.as_ref().map_or(Money::ZERO, |x| x.amount);
+    let proposed = p.proposed_amount();
     let ours = p.fund == Some(decision.fund)
-        && p.facts.is_some()
+        && (p.facts.is_some() || p.sub_fund.is_some())
         && decision.kind == crate::committee::SubjectKind::Investment
         && decision.reference.trim() == project_reference(p);
     if !ours {
@@ -368,6 +404,10 @@ pub fn evolve(p: &mut Project, event: &ProjectEvent) {
             p.triggers.insert(*trigger);
         }
         ProjectEvent::SupervisoryActionRecorded { .. } => {}
+        ProjectEvent::SubFundApplied { .. }
+        | ProjectEvent::SubFundReviewed { .. }
+        | ProjectEvent::CommitmentProposed { .. }
+        | ProjectEvent::SubFundInvestmentReported { .. } => super::sub_fund::evolve(p, event),
         ProjectEvent::ProjectRejected { stage, .. } => {
             p.status = Some(Status::Rejected { stage: *stage });
         }

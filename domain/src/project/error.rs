@@ -1,6 +1,7 @@
 //! Why a project command is refused.
 
 use super::DueDiligenceKind;
+use crate::guidance::CommitmentError;
 use crate::investment::{LimitError, MatchingError};
 use crate::{Money, Rejection};
 
@@ -92,6 +93,26 @@ pub enum ProjectError {
     /// A trigger only the reports raise.
     #[error("this trigger ({0}) is detected from the company's reports, not recorded")]
     TriggerDetectedOnly(&'static str),
+    /// A command for a direct investment on a sub-fund project, or the reverse.
+    #[error("this command is for a {expected}; the project's target is a {actual}")]
+    WrongTarget {
+        /// What the command is for: `company` or `sub-fund`.
+        expected: &'static str,
+        /// What the project's target is.
+        actual: &'static str,
+    },
+    /// The commitment to a sub-fund breaks a guidance limit or carries a guarantee.
+    #[error(transparent)]
+    Commitment(CommitmentError),
+    /// A sub-fund's agreement on another size than the one reviewed and checked.
+    #[error("the sub-fund's size is {size}: its agreement must be on that size")]
+    SubFundSizeMismatch {
+        /// The size reviewed.
+        size: Money,
+    },
+    /// An amount of zero or less.
+    #[error("the amount must be greater than zero")]
+    NonPositiveAmount,
     /// The paid-in matching cannot be computed.
     #[error(transparent)]
     Matching(MatchingError),
@@ -121,6 +142,10 @@ impl Rejection for ProjectError {
             ProjectError::Matching(e) => e.code(),
             ProjectError::InvalidReport(_) => "invalid_report",
             ProjectError::TriggerDetectedOnly(_) => "trigger_detected_only",
+            ProjectError::WrongTarget { .. } => "wrong_target",
+            ProjectError::Commitment(e) => e.code(),
+            ProjectError::SubFundSizeMismatch { .. } => "sub_fund_size_mismatch",
+            ProjectError::NonPositiveAmount => "non_positive_amount",
         }
     }
 
@@ -134,6 +159,10 @@ impl Rejection for ProjectError {
             ProjectError::TriggerDetectedOnly(clause) => Some(clause),
             ProjectError::Limit(e) => e.rule(),
             ProjectError::Matching(e) => e.rule(),
+            ProjectError::Commitment(e) => e.rule(),
+            ProjectError::WrongTarget { .. } | ProjectError::SubFundSizeMismatch { .. } => {
+                Some("SPEC §10")
+            }
             _ => None,
         }
     }

@@ -2,6 +2,7 @@
 
 use super::{DueDiligenceKind, ResearchOutcome, Stage};
 use crate::eligibility::{ApplicationFacts, Eligibility};
+use crate::guidance::{CommitmentCheck, GuidanceCheckResult, SubFundFacts};
 use crate::investment::{LimitsCheck, Proposal};
 use crate::{DomainEvent, FundId, Money, ProjectId, ResolutionId};
 use chrono::NaiveDate;
@@ -23,6 +24,27 @@ pub enum ProjectEvent {
         facts: ApplicationFacts,
         /// When.
         applied_on: NaiveDate,
+    },
+    /// A guidance fund considers a commitment to a sub-fund (the project's company is the
+    /// sub-fund's name).
+    SubFundApplied {
+        /// The project.
+        project_id: ProjectId,
+        /// The guidance fund.
+        fund_id: FundId,
+        /// The sub-fund's facts.
+        sub_fund: SubFundFacts,
+        /// When.
+        applied_on: NaiveDate,
+    },
+    /// The qualification review of a sub-fund: whether its facts hold together.
+    SubFundReviewed {
+        /// The check, with its figures.
+        check: GuidanceCheckResult,
+        /// Whether it passed (the project enters the pool).
+        passed: bool,
+        /// When.
+        on: NaiveDate,
     },
     /// The qualification review, condition by condition.
     QualificationReviewed {
@@ -69,6 +91,15 @@ pub enum ProjectEvent {
         /// When.
         on: NaiveDate,
     },
+    /// The commitment to a sub-fund passed the guidance limits and goes to the committee.
+    CommitmentProposed {
+        /// The commitment.
+        commitment: Money,
+        /// Every check, with its figures.
+        check: CommitmentCheck,
+        /// When.
+        on: NaiveDate,
+    },
     /// The committee decided.
     DecisionRecorded {
         /// The resolution.
@@ -103,6 +134,19 @@ pub enum ProjectEvent {
         /// The report.
         report: super::CompanyReport,
         /// When received.
+        on: NaiveDate,
+    },
+    /// The sub-fund reported one of its portfolio investments.
+    SubFundInvestmentReported {
+        /// The portfolio company.
+        company: String,
+        /// Its city.
+        city: String,
+        /// The amount invested.
+        amount: Money,
+        /// Whether it is in the guidance fund's city (local reinvestment, 返投).
+        local: bool,
+        /// When reported.
         on: NaiveDate,
     },
     /// An exit trigger was raised (Art. 16): detected from a report, or recorded.
@@ -149,15 +193,19 @@ impl DomainEvent for ProjectEvent {
     fn event_type(&self) -> &'static str {
         match self {
             ProjectEvent::ProjectApplied { .. } => "ProjectApplied",
+            ProjectEvent::SubFundApplied { .. } => "SubFundApplied",
+            ProjectEvent::SubFundReviewed { .. } => "SubFundReviewed",
             ProjectEvent::QualificationReviewed { .. } => "QualificationReviewed",
             ProjectEvent::ResearchCompleted { .. } => "ResearchCompleted",
             ProjectEvent::ProjectEstablished { .. } => "ProjectEstablished",
             ProjectEvent::DueDiligenceRecorded { .. } => "DueDiligenceRecorded",
             ProjectEvent::InvestmentProposed { .. } => "InvestmentProposed",
+            ProjectEvent::CommitmentProposed { .. } => "CommitmentProposed",
             ProjectEvent::DecisionRecorded { .. } => "DecisionRecorded",
             ProjectEvent::AgreementSigned { .. } => "AgreementSigned",
             ProjectEvent::PaidInReported { .. } => "PaidInReported",
             ProjectEvent::PostInvestmentReported { .. } => "PostInvestmentReported",
+            ProjectEvent::SubFundInvestmentReported { .. } => "SubFundInvestmentReported",
             ProjectEvent::ExitTriggerRaised { .. } => "ExitTriggerRaised",
             ProjectEvent::SupervisoryActionRecorded { .. } => "SupervisoryActionRecorded",
             ProjectEvent::ProjectRejected { .. } => "ProjectRejected",
@@ -167,9 +215,13 @@ impl DomainEvent for ProjectEvent {
 
     fn effective_date(&self) -> Option<NaiveDate> {
         Some(match self {
-            ProjectEvent::ProjectApplied { applied_on, .. } => *applied_on,
+            ProjectEvent::ProjectApplied { applied_on, .. }
+            | ProjectEvent::SubFundApplied { applied_on, .. } => *applied_on,
             ProjectEvent::AgreementSigned { signed_on, .. } => *signed_on,
             ProjectEvent::QualificationReviewed { on, .. }
+            | ProjectEvent::SubFundReviewed { on, .. }
+            | ProjectEvent::CommitmentProposed { on, .. }
+            | ProjectEvent::SubFundInvestmentReported { on, .. }
             | ProjectEvent::ResearchCompleted { on, .. }
             | ProjectEvent::ProjectEstablished { on, .. }
             | ProjectEvent::DueDiligenceRecorded { on, .. }

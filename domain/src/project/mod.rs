@@ -12,11 +12,32 @@
 //! at any active stage, with a reason. Each step records when it happened; who recorded it is
 //! in the event's metadata.
 //!
+//! # Sub-funds (SPEC §10)
+//! A guidance fund's commitment to a sub-fund is a project too, created by `ApplySubFund`
+//! with the sub-fund's facts ([`SubFundFacts`]) instead of a company's; its `company` is the
+//! sub-fund's name. It follows the same stages and committee:
+//! - the qualification review checks that the sub-fund's facts hold together and records
+//!   `SubFundReviewed` (a new event rather than a synthesized Art. 13 [`Eligibility`]: the
+//!   seven conditions are about companies and would be all "not applicable");
+//! - the proposal is `ProposeCommitment` (not `Propose`), checked against the guidance policy
+//!   and the prohibitions ([`crate::guidance::check_commitment`]) and refusing any guarantee,
+//!   recording `CommitmentProposed`; the committee's decision is recorded as for a company;
+//! - the agreement's `registered_capital` is the sub-fund's size (refused otherwise, so the
+//!   checked share stays true), and `ReportPaidIn` takes the sub-fund's cumulative called
+//!   capital: the amount due follows SPEC §2 unchanged;
+//! - after it, `ReportSubFundInvestment` records the sub-fund's portfolio investments, local
+//!   or not, for local reinvestment (返投, [`Project::reinvestment`]). A company's periodic
+//!   report (`ReportPostInvestment`) is refused on a sub-fund.
+//!
+//! Commands for one kind of target are refused on the other (`wrong_target`).
+//!
 //! # Layout
 //! - this file: the values, the state and the dispatch of [`Aggregate`];
-//! - [`ProjectCommand`], [`ProjectEvent`], [`ProjectError`]; `decide.rs`: the rules.
+//! - [`ProjectCommand`], [`ProjectEvent`], [`ProjectError`]; `decide.rs`: the rules;
+//!   `sub_fund.rs`: the rules of sub-fund projects.
 
 use crate::eligibility::{ApplicationFacts, Eligibility};
+use crate::guidance::{CommitmentCheck, GuidanceCheckResult, Reinvestment, SubFundFacts};
 use crate::investment::Proposal;
 use crate::{Aggregate, FundId, Money};
 use chrono::NaiveDate;
@@ -39,6 +60,11 @@ pub use post::{CompanyReport, FinancingRound, SupervisoryAction, Trigger};
 mod flow_tests;
 #[cfg(test)]
 mod proposal_tests;
+mod sub_fund;
+#[cfg(test)]
+mod sub_fund_post_tests;
+#[cfg(test)]
+mod sub_fund_tests;
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]
@@ -178,6 +204,45 @@ pub struct Project {
     pub triggers: BTreeSet<post::Trigger>,
     /// The latest post-investment report.
     pub latest_report: Option<post::CompanyReport>,
+    /// The sub-fund's facts, when the project is a guidance fund's commitment to a sub-fund.
+    pub sub_fund: Option<SubFundFacts>,
+    /// The sub-fund's qualification review.
+    pub sub_fund_review: Option<GuidanceCheckResult>,
+    /// The commitment proposed to a sub-fund.
+    pub proposed_commitment: Option<Money>,
+    /// The guidance limits checked on it.
+    pub commitment_check: Option<CommitmentCheck>,
+    /// The sub-fund's portfolio investments reported, in all.
+    pub sub_fund_invested: Money,
+    /// Those in the guidance fund's city (返投).
+    pub sub_fund_invested_locally: Money,
+}
+
+impl Project {
+    /// Whether the project is a commitment to a sub-fund (rather than a direct investment).
+    pub fn is_sub_fund(&self) -> bool {
+        self.sub_fund.is_some()
+    }
+
+    /// The amount before the committee: the proposal's, or the commitment's to a sub-fund.
+    pub fn proposed_amount(&self) -> Money {
+        match (&self.proposal, self.proposed_commitment) {
+            (Some(proposal), _) => proposal.amount,
+            (None, Some(commitment)) => commitment,
+            (None, None) => Money::ZERO,
+        }
+    }
+
+    /// Local reinvestment (返投) against `multiple` × the commitment, once a sub-fund's
+    /// agreement is signed ([`crate::guidance::reinvestment`]).
+    pub fn reinvestment(&self, multiple: rust_decimal::Decimal) -> Option<Reinvestment> {
+        let agreement = self.agreement.as_ref().filter(|_| self.is_sub_fund())?;
+        Some(crate::guidance::reinvestment(
+            self.sub_fund_invested_locally,
+            agreement.commitment,
+            multiple,
+        ))
+    }
 }
 
 impl Aggregate for Project {

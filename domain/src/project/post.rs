@@ -131,6 +131,8 @@ pub fn report(
     on: NaiveDate,
 ) -> Result<Vec<ProjectEvent>, ProjectError> {
     super::decide::at(p, Stage::PostInvestment, on)?;
+    // A company's periodic report; a sub-fund reports its investments instead.
+    super::sub_fund::expect_target(p, false)?;
     let period = report.period.trim();
     if period.is_empty() || period.chars().count() > 50 {
         return Err(ProjectError::InvalidText("period"));

@@ -300,6 +300,7 @@ pub fn dated(mut command: ProjectCommand, day: &str) -> ProjectCommand {
     let day = d(day);
     match &mut command {
         ProjectCommand::Apply { applied_on: on, .. }
+        | ProjectCommand::ApplySubFund { applied_on: on, .. }
         | ProjectCommand::ReviewQualification {
             reviewed_on: on, ..
         }
@@ -308,6 +309,8 @@ pub fn dated(mut command: ProjectCommand, day: &str) -> ProjectCommand {
         | ProjectCommand::Establish { on, .. }
         | ProjectCommand::RecordDueDiligence { on, .. }
         | ProjectCommand::Propose { on, .. }
+        | ProjectCommand::ProposeCommitment { on, .. }
+        | ProjectCommand::ReportSubFundInvestment { on, .. }
         | ProjectCommand::RecordDecision { on, .. }
         | ProjectCommand::ReportPaidIn { on, .. }
         | ProjectCommand::ReportPostInvestment { on, .. }

@@ -12,6 +12,11 @@
 //! `stage_since` is the date of the step that entered the current stage; a rejection or
 //! withdrawal keeps the stage it closed at and sets `stage_since` to the date it closed.
 //!
+//! A guidance fund's commitment to a sub-fund (SPEC §10) is a project row too: the sub-fund's
+//! name is its company and its focus its industry; its review and its commitment move the
+//! stage as a company's review and proposal do (no stake, no higher approval); the sub-fund's
+//! investment reports are steps that only touch `updated_on`.
+//!
 //! # Layout
 //! - this file: the projection, turning project events into writes;
 //! - `sql`: the tables and the statements;
@@ -60,6 +65,25 @@ fn summary(event: &ProjectEvent) -> anyhow::Result<Value> {
             "industry": facts.industry,
             "talent_programme": facts.talent_programme,
         }),
+        ProjectEvent::SubFundApplied { sub_fund, .. } => json!({
+            "company": sub_fund.name,
+            "industry": sub_fund.focus,
+            "manager": sub_fund.manager,
+            "size": sub_fund.size,
+        }),
+        ProjectEvent::SubFundReviewed { check, passed, .. } => {
+            json!({ "passed": passed, "check": check })
+        }
+        ProjectEvent::CommitmentProposed { commitment, .. } => {
+            json!({ "amount": commitment })
+        }
+        ProjectEvent::SubFundInvestmentReported {
+            company,
+            city,
+            amount,
+            local,
+            ..
+        } => json!({ "company": company, "city": city, "amount": amount, "local": local }),
         ProjectEvent::QualificationReviewed { eligibility, .. } => {
             let failed: Vec<Value> = eligibility
                 .failed()
@@ -188,6 +212,44 @@ impl ProjectsProjection {
                     Box::new(applied_on),
                 ],
             ),
+            // A sub-fund project: its name as the company, its focus as the industry.
+            ProjectEvent::SubFundApplied {
+                project_id,
+                fund_id,
+                sub_fund,
+                applied_on,
+            } => Write::new(
+                APPLIED,
+                vec![
+                    Box::new(project_id.0),
+                    Box::new(fund_id.0),
+                    Box::new(sub_fund.name),
+                    Box::new(sub_fund.focus),
+                    Box::new(applied_on),
+                ],
+            ),
+            ProjectEvent::SubFundReviewed { passed, on, .. } => Write::new(
+                REVIEWED,
+                vec![
+                    id(),
+                    Box::new(passed),
+                    Box::new(i32::from(!passed)),
+                    Box::new(on),
+                ],
+            ),
+            ProjectEvent::CommitmentProposed { commitment, on, .. } => Write::new(
+                PROPOSED,
+                vec![
+                    id(),
+                    Box::new(commitment.as_decimal()),
+                    Box::new(None::<rust_decimal::Decimal>),
+                    Box::new(None::<String>),
+                    Box::new(on),
+                ],
+            ),
+            ProjectEvent::SubFundInvestmentReported { on, .. } => {
+                Write::new(TOUCHED, vec![id(), Box::new(on)])
+            }
             ProjectEvent::QualificationReviewed { eligibility, on } => {
                 let failed = i32::try_from(eligibility.failed().count())?;
                 Write::new(
