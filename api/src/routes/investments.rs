@@ -82,6 +82,8 @@ pub async fn inject(
 
 /// Record an exit decided by the committee (manager): the cost released leaves the fee base
 /// on its day; proceeds, if any, come in as an `exit_proceeds` movement the custodian confirms.
+/// From a sub-fund, the fund's profit concession (policy `guidance.concession`) is applied:
+/// `realised` and the proceeds to collect are what the fund keeps.
 #[utoipa::path(
     post,
     path = "/funds/{fund_id}/projects/{project_id}/exits",
@@ -105,7 +107,7 @@ pub async fn exit(
     body: JsonBody<ExitRequest>,
 ) -> Result<Response, ApiError> {
     fund_state(&state, actor.fund).await?;
-    project_state(&state, actor.fund, ProjectId(id)).await?;
+    let project = project_state(&state, actor.fund, ProjectId(id)).await?;
     let r = &body.value;
     let resolution_id = ResolutionId(r.resolution_id);
     let (resolution, _) = state
@@ -126,13 +128,30 @@ pub async fn exit(
             not_found: false,
         });
     }
-    let command = FundCommand::RecordExit {
-        exit_id: ExitId(r.exit_id.unwrap_or_else(Uuid::now_v7)),
-        project_id: ProjectId(id),
-        proceeds: r.proceeds.0,
-        cost_released: r.cost_released.0,
-        on: r.on,
-        resolution_id,
+    let (exit_id, project_id) = (
+        ExitId(r.exit_id.unwrap_or_else(Uuid::now_v7)),
+        ProjectId(id),
+    );
+    let (proceeds, cost_released, on) = (r.proceeds.0, r.cost_released.0, r.on);
+    // A guidance fund's exit from a sub-fund applies its profit concession, if any.
+    let command = if project.is_sub_fund() {
+        FundCommand::RecordSubFundExit {
+            exit_id,
+            project_id,
+            proceeds,
+            cost_released,
+            on,
+            resolution_id,
+        }
+    } else {
+        FundCommand::RecordExit {
+            exit_id,
+            project_id,
+            proceeds,
+            cost_released,
+            on,
+            resolution_id,
+        }
     };
     let request = CommandRequest {
         auth: &actor.auth,

@@ -153,4 +153,22 @@ pub enum FundCommand {
         /// The guidance fund it is.
         fund: FundId,
     },
+    /// Record an exit from a sub-fund (a guidance fund's commitment): as `RecordExit`, with
+    /// the fund's profit concession (让利, SPEC §10), if its policy grants one, applied to the
+    /// proceeds: the share of the excess return conceded to the other investors is not the
+    /// fund's. Never a guarantee: a loss concedes nothing.
+    RecordSubFundExit {
+        /// The new exit's id.
+        exit_id: ExitId,
+        /// The sub-fund project exited.
+        project_id: ProjectId,
+        /// The guidance fund's share of the distribution before any concession.
+        proceeds: Money,
+        /// The cost of the commitment the exit releases.
+        cost_released: Money,
+        /// The day of the exit.
+        on: NaiveDate,
+        /// The committee resolution deciding the exit plan, checked by the caller.
+        resolution_id: ResolutionId,
+    },
 }

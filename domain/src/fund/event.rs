@@ -44,6 +44,14 @@ pub enum FundEvent {
         /// The amount subscribed.
         amount: Money,
     },
+    /// A profit concession was applied to a sub-fund exit's proceeds (SPEC §10); the
+    /// `ExitRecorded` that follows carries the proceeds the fund keeps.
+    ConcessionApplied {
+        /// The exit.
+        exit_id: crate::ExitId,
+        /// The arithmetic: proceeds, cost, excess, share, cap, conceded, kept.
+        concession: crate::guidance::Concession,
+    },
     /// An LP was declared to be a guidance fund administered here.
     LpLinked {
         /// The LP.
@@ -168,6 +176,7 @@ impl DomainEvent for FundEvent {
             FundEvent::TrancheOpened { .. } => "TrancheOpened",
             FundEvent::LpSubscribed { .. } => "LpSubscribed",
             FundEvent::LpLinked { .. } => "LpLinked",
+            FundEvent::ConcessionApplied { .. } => "ConcessionApplied",
             FundEvent::CapitalCalled { .. } => "CapitalCalled",
             FundEvent::MovementInstructed { .. } => "MovementInstructed",
             FundEvent::MovementConfirmed { .. } => "MovementConfirmed",
@@ -187,7 +196,9 @@ impl DomainEvent for FundEvent {
             FundEvent::TrancheOpened {
                 subscription_date, ..
             } => Some(*subscription_date),
-            FundEvent::LpSubscribed { .. } | FundEvent::LpLinked { .. } => None,
+            FundEvent::LpSubscribed { .. }
+            | FundEvent::LpLinked { .. }
+            | FundEvent::ConcessionApplied { .. } => None,
             FundEvent::CapitalCalled { called_on, .. } => Some(*called_on),
             FundEvent::MovementInstructed { value_date, .. } => Some(*value_date),
             FundEvent::MovementConfirmed { executed_on, .. } => Some(*executed_on),

@@ -25,6 +25,7 @@ use crate::{DomainEvent, ExitId, MovementId, ProjectId, ResolutionId};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+mod concession;
 mod exits;
 
 const COMMITMENT: &str = "3333333.33";

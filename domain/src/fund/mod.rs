@@ -188,6 +188,38 @@ impl Aggregate for Fund {
             }
             FundCommand::AssessFee { year, today } => fee::assess_year(self, *year, *today),
             FundCommand::LinkLp { lp, fund } => capital::link_lp(self, *lp, *fund),
+            FundCommand::RecordSubFundExit {
+                exit_id,
+                project_id,
+                proceeds,
+                cost_released,
+                on,
+                resolution_id,
+            } => {
+                let concession = self
+                    .terms
+                    .as_ref()
+                    .and_then(|t| t.policy.guidance.concession.as_ref())
+                    .map(|p| crate::guidance::concede(p, *proceeds, *cost_released));
+                let kept = concession.as_ref().map_or(*proceeds, |c| c.kept);
+                let mut events = Vec::new();
+                if let Some(concession) = concession.filter(|c| c.conceded.is_positive()) {
+                    events.push(FundEvent::ConcessionApplied {
+                        exit_id: *exit_id,
+                        concession,
+                    });
+                }
+                events.extend(investments::record_exit(
+                    self,
+                    *exit_id,
+                    *project_id,
+                    kept,
+                    *cost_released,
+                    *on,
+                    *resolution_id,
+                )?);
+                Ok(events)
+            }
             FundCommand::DeclareDistribution {
                 distribution_id,
                 amount,

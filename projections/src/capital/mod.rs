@@ -125,6 +125,8 @@ impl Projection for CapitalProjection {
         Ok(match event.decode::<FundEvent>()? {
             FundEvent::FundEstablished { .. } => vec![totals(Money::ZERO, Money::ZERO)],
             FundEvent::TrancheOpened { size, .. } => vec![totals(size, Money::ZERO)],
+            // The exit recorded with it carries the proceeds the fund keeps.
+            FundEvent::ConcessionApplied { .. } => Vec::new(),
             FundEvent::LpLinked { lp, fund: linked } => vec![Write::new(
                 sql::LP_LINKED,
                 vec![Box::new(fund), Box::new(lp.0), Box::new(linked.0)],
