@@ -4,8 +4,8 @@
 use crate::dto;
 use crate::error::Problem;
 use crate::routes::{
-    capital, committee, funds, investments, ledger, lifecycle, ops, project_reads, projects,
-    resolutions,
+    capital, committee, funds, investments, ledger, lifecycle, ops, portfolio, project_reads,
+    projects, resolutions, sub_funds,
 };
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -44,7 +44,7 @@ use utoipa::{Modify, OpenApi};
         ledger::distributions,
         ledger::distribution,
         ledger::movements,
-        ledger::portfolio,
+        portfolio::portfolio,
         committee::appoint_member,
         committee::appoint_observer,
         committee::open_resolution,
@@ -68,6 +68,9 @@ use utoipa::{Modify, OpenApi};
         projects::decision,
         projects::agreement,
         projects::paid_in,
+        sub_funds::apply_sub_fund,
+        sub_funds::propose_commitment,
+        sub_funds::report_investment,
         projects::reject,
         projects::withdraw,
         projects::report,
@@ -99,7 +102,7 @@ use utoipa::{Modify, OpenApi};
         (name = "fees", description = "Management fees (管理费, Art. 7): assessments per fee year with their segments."),
         (name = "distributions", description = "Distributions (分配) to the LPs pro rata to paid-in capital."),
         (name = "committee", description = "The investment committee (投资决策委员会, Art. 14): seats and observers, resolutions, on-site meetings, votes (4 of 5 seats pass), comments."),
-        (name = "projects", description = "The project pipeline (Art. 13, 15): application, qualification review, research, establishment, due diligence, proposal checked against the limits, the committee's decision, agreement, paid-in matching."),
+        (name = "projects", description = "The project pipeline (Art. 13, 15): application, qualification review, research, establishment, due diligence, proposal checked against the limits, the committee's decision, agreement, paid-in matching; a guidance fund's commitments to sub-funds (SPEC §10) through the same steps, with the sub-fund's facts, the commitment checked against the guidance policy, and the sub-fund's portfolio investments for local reinvestment (返投)."),
         (name = "investments", description = "The fund's money in its investments: injections matched to paid-in (Art. 11), exits and write-offs (Art. 16)."),
         (name = "operations", description = "Health, readiness, metrics and this document."),
     )

@@ -191,7 +191,10 @@ async fn a_fund_from_establishment_to_its_first_distribution() {
         "cash": "56400000.00", "fees_assessed": "0.00", "fees_paid": "0.00",
         "distributed": "0.00", "distributions_paid": "0.00", "invested": "0.00",
         "cost_released": "0.00", "cost_not_exited": "0.00", "exit_proceeds": "0.00",
-        "proceeds_received": "0.00" })
+        "proceeds_received": "0.00",
+        // Nothing lost: 20% of the paid-in could be, inclusive (容错率).
+        "loss_tolerance": { "realised_losses": "0.00", "paid_in": "56400000.00",
+            "ratio": "0.000000", "threshold": "0.20", "limit": "11280000.00", "within": true } })
     );
     let lps = w.read(&w.manager, "/lps").await["items"].clone();
     assert_eq!(lps.as_array().unwrap().len(), 3);

@@ -1,13 +1,15 @@
 //! The JSON shapes of the portfolio read: each investment's money from the capital read model,
 //! joined by project with what the projects read model holds of the company (its name, stage
 //! and status, the fund's stake, its latest periodic report and the exit triggers raised),
-//! and each exit.
+//! and, for a commitment to a sub-fund, its local reinvestment (返投) against the target; and
+//! each exit.
 
 use super::reads::amount;
-use super::Amount;
+use super::{Amount, ReinvestmentDto};
 use chrono::NaiveDate;
 use projections::capital::{ExitView, InvestmentView};
 use projections::projects::ProjectSummary;
+use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -57,6 +59,10 @@ pub struct InvestmentDto {
     pub proceeds: Amount,
     /// Realised gain (negative: loss).
     pub realised: Amount,
+    /// For a commitment to a sub-fund: its investments in local companies against the
+    /// commitment × the fund's `policy.guidance.reinvestment_multiple` (SPEC §10); absent for
+    /// a company.
+    pub reinvestment: Option<ReinvestmentDto>,
 }
 
 /// The latest report of a project's row, if it has one.
@@ -76,8 +82,15 @@ fn latest_report(p: &ProjectSummary) -> Option<Value> {
 
 impl InvestmentDto {
     /// From the investment's money and the project's row (`None`: not in the projects read
-    /// model yet, the company's fields are left empty).
-    pub fn new(i: InvestmentView, project: Option<&ProjectSummary>) -> Self {
+    /// model yet, the company's fields are left empty), a sub-fund's reinvestment counted
+    /// against `multiple` × the commitment.
+    pub fn new(i: InvestmentView, project: Option<&ProjectSummary>, multiple: Decimal) -> Self {
+        let reinvestment = project
+            .and_then(|p| p.sub_fund_invested_locally)
+            .map(|local| {
+                domain::guidance::reinvestment(amount(local).0, amount(i.commitment).0, multiple)
+                    .into()
+            });
         InvestmentDto {
             project_id: i.project_id,
             company: project.map(|p| p.company.clone()),
@@ -95,6 +108,7 @@ impl InvestmentDto {
             cost_not_exited: amount(i.cost_not_exited),
             proceeds: amount(i.proceeds),
             realised: amount(i.realised),
+            reinvestment,
         }
     }
 }
@@ -145,11 +159,13 @@ pub struct PortfolioDto {
 }
 
 impl PortfolioDto {
-    /// The investments joined with the rows of their projects (by project id), and the exits.
+    /// The investments joined with the rows of their projects (by project id), sub-funds'
+    /// reinvestment counted against the fund's `reinvestment_multiple`, and the exits.
     pub fn new(
         investments: Vec<InvestmentView>,
         projects: Vec<ProjectSummary>,
         exits: Vec<ExitView>,
+        reinvestment_multiple: Decimal,
     ) -> Self {
         let projects: HashMap<Uuid, ProjectSummary> =
             projects.into_iter().map(|p| (p.project_id, p)).collect();
@@ -158,7 +174,7 @@ impl PortfolioDto {
                 .into_iter()
                 .map(|i| {
                     let project = projects.get(&i.project_id);
-                    InvestmentDto::new(i, project)
+                    InvestmentDto::new(i, project, reinvestment_multiple)
                 })
                 .collect(),
             exits: exits.into_iter().map(ExitDto::from).collect(),

@@ -8,7 +8,7 @@ use domain::fees::FeeSegment;
 use domain::Money;
 use projections::capital::{
     CallLpView, CallView, DistributionLpView, DistributionView, FeeAssessmentView, FundCapital,
-    LpAccount, MovementView,
+    InvestmentView, LpAccount, MovementView,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -72,11 +72,20 @@ pub struct CapitalDto {
     pub exit_proceeds: Amount,
     /// Proceeds received at the custodian.
     pub proceeds_received: Amount,
+    /// The realised losses against the paid-in and the policy's loss tolerance (容错率).
+    pub loss_tolerance: super::LossToleranceDto,
 }
 
 impl CapitalDto {
-    /// From the fund's size and its capital totals (all zero before the first tranche).
-    pub fn new(total_size: Money, c: Option<FundCapital>) -> Self {
+    /// From the fund's size, its capital totals (all zero before the first tranche), its
+    /// investments (their realised losses) and the policy's loss tolerance.
+    pub fn new(
+        total_size: Money,
+        c: Option<FundCapital>,
+        investments: &[InvestmentView],
+        loss_threshold: Decimal,
+    ) -> Self {
+        let realised = investments.iter().map(|i| i.realised);
         let zero = Decimal::ZERO;
         let c = c.unwrap_or(FundCapital {
             tranches: zero,
@@ -111,6 +120,7 @@ impl CapitalDto {
             cost_not_exited: amount(c.cost_not_exited),
             exit_proceeds: amount(c.exit_proceeds),
             proceeds_received: amount(c.proceeds_received),
+            loss_tolerance: super::loss_tolerance(realised, c.paid, loss_threshold),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Reads of a fund's money from the capital read model: the overview, LP capital accounts,
-//! capital calls with their allocations, fee assessments with their segments, distributions,
-//! custodian movements and the portfolio (each company as the projects read model has it).
+//! capital calls with their allocations, fee assessments with their segments, distributions
+//! and custodian movements (the portfolio is in `portfolio`, on the same footing).
 //!
 //! Whoever may read the fund reads these (its manager, custodian, committee, the regulators
 //! it is assigned to, the admin), except that an LP token sees only its own account: its own
@@ -13,7 +13,7 @@ use crate::auth::{Authenticated, Principal};
 use crate::dto::{
     CallDto, CallList, CapitalDto, DistributionDto, DistributionList, FeeAssessmentList,
     FeeAssessmentRecord, Fund, FundOverview, LedgerQuery, LpAccountDto, LpAccountList, MovementDto,
-    MovementList, PortfolioDto, ReadQuery,
+    MovementList, ReadQuery,
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::{AppJson, AppPath, AppQuery};
@@ -21,10 +21,10 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use domain::fund::policy::{FundPolicy, GuidancePolicy};
 use domain::FundId;
 use projections::capital::{self, CapitalProjection};
 use projections::funds::{self, FundsProjection};
-use projections::projects::{self, ProjectsProjection};
 use projections::Projection;
 use uuid::Uuid;
 
@@ -48,14 +48,16 @@ pub enum ReadProblems {
 }
 
 /// A read of one fund: the principal may see it, the read models have caught up as asked.
-struct FundRead {
+pub(super) struct FundRead {
     /// The LP an LP token is bound to.
     only_lp: Option<Uuid>,
     on: NaiveDate,
-    caught_up: bool,
+    pub(super) caught_up: bool,
+    /// The fund, as the funds read model has it.
+    view: funds::FundView,
 }
 
-async fn open(
+pub(super) async fn open(
     state: &AppState,
     auth: &Authenticated,
     fund: Uuid,
@@ -67,9 +69,9 @@ async fn open(
     let names = [FundsProjection::NAME, CapitalProjection::NAME];
     let caught_up = wait_for_all(state, &names, query.min_position).await?;
     let client = state.pool.get().await?;
-    if funds::get(&**client, FundId(fund)).await?.is_none() {
-        return Err(ApiError::FundNotFound);
-    }
+    let view = funds::get(&**client, FundId(fund))
+        .await?
+        .ok_or(ApiError::FundNotFound)?;
     let only_lp = match &auth.principal {
         Principal::Lp { lp, .. } => Some(*lp),
         _ => None,
@@ -78,6 +80,7 @@ async fn open(
         only_lp,
         on: query.on.unwrap_or_else(|| state.today()),
         caught_up,
+        view,
     })
 }
 
@@ -87,7 +90,7 @@ impl FundRead {
         self.only_lp.is_none() || self.only_lp == lp
     }
 
-    fn answer<T: serde::Serialize>(&self, body: T) -> Response {
+    pub(super) fn answer<T: serde::Serialize>(&self, body: T) -> Response {
         mark_behind(AppJson(body).into_response(), self.caught_up)
     }
 }
@@ -96,8 +99,16 @@ fn not_found(code: &'static str, detail: &'static str) -> ApiError {
     ApiError::NotFound { code, detail }
 }
 
+/// The fund's guidance policy, from the funds read model's `policy` JSON.
+pub(super) fn guidance(read: &FundRead) -> Result<GuidancePolicy, ApiError> {
+    let policy: FundPolicy =
+        serde_json::from_value(read.view.policy.clone()).map_err(ApiError::internal)?;
+    Ok(policy.guidance)
+}
+
 /// The fund with its money: size, subscribed, called, paid-in, uncalled, cash at the
-/// custodian, fees and distributions, and its phase with the dates of every phase.
+/// custodian, fees and distributions, the realised losses against the loss tolerance
+/// (容错率, SPEC §9), and its phase with the dates of every phase.
 #[utoipa::path(
     get,
     path = "/funds/{fund_id}/overview",
@@ -118,13 +129,12 @@ pub async fn overview(
     };
     let read = open(&state, &auth, fund, &query).await?;
     let client = state.pool.get().await?;
-    let view = funds::get(&**client, FundId(fund))
-        .await?
-        .ok_or(ApiError::FundNotFound)?;
     let totals = capital::fund_capital(&**client, fund).await?;
-    let capital = CapitalDto::new(view.total_size, totals);
+    let investments = capital::investments(&**client, fund).await?;
+    let threshold = guidance(&read)?.loss_tolerance;
+    let capital = CapitalDto::new(read.view.total_size, totals, &investments, threshold);
     Ok(read.answer(FundOverview {
-        fund: Fund::new(view, read.on),
+        fund: Fund::new(read.view.clone(), read.on),
         capital,
     }))
 }
@@ -384,37 +394,4 @@ pub async fn movements(
         .map(MovementDto::from)
         .collect();
     Ok(read.answer(MovementList { items }))
-}
-
-/// The fund's portfolio: each investment (the company, its stage and status, the fund's stake,
-/// its latest periodic report and the exit triggers raised; commitment, paid, unpaid
-/// commitment, cost not exited, proceeds, realised gain or loss) and each exit or write-off.
-/// `?min_position=` waits for the projects read model too.
-#[utoipa::path(
-    get,
-    path = "/funds/{fund_id}/portfolio",
-    tag = "investments",
-    params(("fund_id" = Uuid, Path, description = "The fund"), ReadQuery),
-    responses((status = 200, description = "Investments and exits", body = PortfolioDto), ReadProblems),
-    security(("bearer" = []))
-)]
-pub async fn portfolio(
-    State(state): State<AppState>,
-    auth: Authenticated,
-    AppPath(fund): AppPath<Uuid>,
-    AppQuery(query): AppQuery<ReadQuery>,
-) -> Result<Response, ApiError> {
-    let query = LedgerQuery {
-        on: None,
-        min_position: query.min_position,
-    };
-    let mut read = open(&state, &auth, fund, &query).await?;
-    let names = [ProjectsProjection::NAME];
-    read.caught_up &= wait_for_all(&state, &names, query.min_position).await?;
-    let client = state.pool.get().await?;
-    let investments = capital::investments(&**client, fund).await?;
-    let ids: Vec<Uuid> = investments.iter().map(|i| i.project_id).collect();
-    let projects = projects::projects_by_ids(&**client, fund, &ids).await?;
-    let exits = capital::exits(&**client, fund).await?;
-    Ok(read.answer(PortfolioDto::new(investments, projects, exits)))
 }

@@ -9,9 +9,11 @@ pub mod investments;
 pub mod ledger;
 pub mod lifecycle;
 pub mod ops;
+pub mod portfolio;
 pub mod project_reads;
 pub mod projects;
 pub mod resolutions;
+pub mod sub_funds;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -144,7 +146,11 @@ pub fn table() -> Vec<Route> {
             ledger::distribution,
         ),
         route(Verb::Get, "/funds/{fund_id}/movements", ledger::movements),
-        route(Verb::Get, "/funds/{fund_id}/portfolio", ledger::portfolio),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/portfolio",
+            portfolio::portfolio,
+        ),
         route(
             Verb::Post,
             "/funds/{fund_id}/committee/seats/{seat}/appointment",
@@ -251,6 +257,21 @@ pub fn table() -> Vec<Route> {
             Verb::Post,
             "/funds/{fund_id}/projects/{project_id}/paid-in",
             projects::paid_in,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/sub-funds",
+            sub_funds::apply_sub_fund,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/commitment-proposal",
+            sub_funds::propose_commitment,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/projects/{project_id}/sub-fund-investments",
+            sub_funds::report_investment,
         ),
         route(
             Verb::Post,

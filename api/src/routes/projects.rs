@@ -64,7 +64,7 @@ pub(crate) async fn project_state(
 }
 
 /// Runs `command` on the project and answers where it stands.
-async fn run(
+pub(super) async fn run(
     state: &AppState,
     actor: &FundActor<AsManager>,
     id: ProjectId,
@@ -205,9 +205,10 @@ macro_rules! step {
         }
     };
 }
+pub(super) use step;
 
 step!(review, "/funds/{fund_id}/projects/{project_id}/qualification-review", StepRequest,
-    "The qualification review (资格审查): the seven conditions of Art. 13 against the fund's eligibility policy; passing enters the project pool, failing rejects the project naming the conditions (manager).",
+    "The qualification review (资格审查): the seven conditions of Art. 13 against the fund's eligibility policy; for a sub-fund, whether its facts hold together (SPEC §10). Passing enters the project pool, failing rejects the project naming the conditions or the problem (manager).",
     "Refused (`stage_out_of_order` with `rule` Art. 15, `project_closed`, `date_before_application`, `date_before_previous_step`)",
     |state, fund, _project, r| ProjectCommand::ReviewQualification {
         policy: fund.terms.map(|t| t.policy.eligibility.clone()).unwrap_or_default(),
@@ -243,7 +244,7 @@ step!(due_diligence, "/funds/{fund_id}/projects/{project_id}/due-diligence", Due
 
 step!(propose, "/funds/{fund_id}/projects/{project_id}/proposal", ProposeRequest,
     "The investment proposal, checked against the fund's limits and prohibitions and its investment period, with the record of every check; then the manager opens an `investment` resolution with the project's id as its reference (manager).",
-    "Refused (`due_diligence_incomplete` and `stage_out_of_order` with `rule` Art. 15, `outside_investment_period` with `rule` Art. 5, `per_project_limit_exceeded`, `stake_limit_exceeded` and `largest_shareholder` with `rule` Art. 10, `prohibited_instrument`, `prohibited_industry` with `rule` Art. 20, `invalid_cap_table`, `non_positive_amount`, `non_positive_price`, `industry_mismatch`)",
+    "Refused (`due_diligence_incomplete` and `stage_out_of_order` with `rule` Art. 15, `wrong_target` with `rule` SPEC §10 for a sub-fund (see `…/commitment-proposal`), `outside_investment_period` with `rule` Art. 5, `per_project_limit_exceeded`, `stake_limit_exceeded` and `largest_shareholder` with `rule` Art. 10, `prohibited_instrument`, `prohibited_industry` with `rule` Art. 20, `invalid_cap_table`, `non_positive_amount`, `non_positive_price`, `industry_mismatch`)",
     |state, fund, _project, r| {
         let phase = fund
             .terms
@@ -291,8 +292,8 @@ step!(decision, "/funds/{fund_id}/projects/{project_id}/decision", DecisionReque
     });
 
 step!(agreement, "/funds/{fund_id}/projects/{project_id}/agreement", AgreementRequest,
-    "The investment agreement is signed (commitment = the amount decided): post-investment management begins (manager).",
-    "Refused (`commitment_mismatch`, `non_positive_registered_capital`, `invalid_text`, `stage_out_of_order`)",
+    "The investment agreement is signed (commitment = the amount decided), or a sub-fund's partnership agreement with `registered_capital` = the sub-fund's size: post-investment management begins (manager).",
+    "Refused (`commitment_mismatch`, `sub_fund_size_mismatch` with `rule` SPEC §10, `non_positive_registered_capital`, `invalid_text`, `stage_out_of_order`)",
     |state, _fund, _project, r| ProjectCommand::SignAgreement {
         commitment: r.commitment.0,
         registered_capital: r.registered_capital.0,
@@ -301,7 +302,7 @@ step!(agreement, "/funds/{fund_id}/projects/{project_id}/agreement", AgreementRe
     });
 
 step!(paid_in, "/funds/{fund_id}/projects/{project_id}/paid-in", PaidInRequest,
-    "The company reports its paid-in capital: the fund's required cumulative payment follows, commitment × paid-in ÷ registered capital, to the fen (Art. 11) (manager).",
+    "The company reports its paid-in capital (a sub-fund its cumulative called capital): the fund's required cumulative payment follows, commitment × paid-in ÷ registered capital, to the fen (Art. 11) (manager).",
     "Refused (`paid_in_decreased`, `paid_in_out_of_range`, `stage_out_of_order`, `date_before_previous_step`)",
     |state, _fund, _project, r| ProjectCommand::ReportPaidIn {
         paid_in: r.paid_in.0,

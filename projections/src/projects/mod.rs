@@ -15,7 +15,9 @@
 //! A guidance fund's commitment to a sub-fund (SPEC §10) is a project row too: the sub-fund's
 //! name is its company and its focus its industry; its review and its commitment move the
 //! stage as a company's review and proposal do (no stake, no higher approval); the sub-fund's
-//! investment reports are steps that only touch `updated_on`.
+//! investment reports add up to `sub_fund_invested` and, those in the guidance fund's city,
+//! `sub_fund_invested_locally` (local reinvestment, 返投), both zero from the application and
+//! absent (`NULL`) for a company.
 //!
 //! # Layout
 //! - this file: the projection, turning project events into writes;
@@ -38,7 +40,7 @@ use eventstore::RecordedEvent;
 use serde_json::{json, Value};
 use sql::{
     ADVANCED, APPLIED, CLOSED, DECIDED, DUE_DILIGENCE, PAID_IN, PROPOSED, REPORTED, REVIEWED,
-    SIGNED, STEP, SUPERVISED, TOUCHED, TRIGGERED,
+    SIGNED, STEP, SUB_FUND_INVESTED, SUPERVISED, TOUCHED, TRIGGERED,
 };
 use uuid::Uuid;
 
@@ -210,6 +212,7 @@ impl ProjectsProjection {
                     Box::new(company),
                     Box::new(facts.industry),
                     Box::new(applied_on),
+                    Box::new(false),
                 ],
             ),
             // A sub-fund project: its name as the company, its focus as the industry.
@@ -226,6 +229,7 @@ impl ProjectsProjection {
                     Box::new(sub_fund.name),
                     Box::new(sub_fund.focus),
                     Box::new(applied_on),
+                    Box::new(true),
                 ],
             ),
             ProjectEvent::SubFundReviewed { passed, on, .. } => Write::new(
@@ -248,7 +252,7 @@ impl ProjectsProjection {
                 ],
             ),
             ProjectEvent::SubFundInvestmentReported { on, .. } => {
-                Write::new(TOUCHED, vec![id(), Box::new(on)])
+                Write::new(SUB_FUND_INVESTED, vec![id(), Box::new(on)])
             }
             ProjectEvent::QualificationReviewed { eligibility, on } => {
                 let failed = i32::try_from(eligibility.failed().count())?;

@@ -76,7 +76,8 @@ const SUMMARY_COLUMNS: &str = "project_id, fund_id, company, industry, stage, st
      proposed_amount, fund_stake, higher_approval_ref, resolution_id, approved, commitment, \
      registered_capital, company_paid_in, required_cumulative, updated_on, latest_period, \
      latest_revenue, latest_net_assets, latest_staff, latest_rd_staff, latest_registered_city, \
-     latest_going_concern, latest_report_on, triggers, supervisory_actions";
+     latest_going_concern, latest_report_on, triggers, supervisory_actions, sub_fund_invested, \
+     sub_fund_invested_locally";
 
 /// A summary from a row of [`SUMMARY_COLUMNS`].
 fn summary(r: &Row) -> ProjectSummary {
@@ -113,6 +114,8 @@ fn summary(r: &Row) -> ProjectSummary {
         latest_report_on: r.get(29),
         triggers: r.get(30),
         supervisory_actions: r.get(31),
+        sub_fund_invested: r.get(32),
+        sub_fund_invested_locally: r.get(33),
     }
 }
 

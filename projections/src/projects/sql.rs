@@ -7,8 +7,9 @@
 //! application is inserted with `ON CONFLICT DO NOTHING`, steps too, and a closing only
 //! applies to an active project; a report only applies when no later report is among the
 //! steps, a trigger is appended only when not in the list yet, and the supervisory actions
-//! are counted from the steps: applying an event twice (which the runner's dedupe already
-//! prevents) changes nothing but `updated_on`, which is the date of the latest step.
+//! are counted from the steps, as are the sums a sub-fund reports investing (all and local):
+//! applying an event twice (which the runner's dedupe already prevents) changes nothing but
+//! `updated_on`, which is the date of the latest step.
 
 /// Statement: a company applied (the project's row).
 pub(super) const APPLIED: usize = 0;
@@ -38,6 +39,8 @@ pub(super) const REPORTED: usize = 11;
 pub(super) const TRIGGERED: usize = 12;
 /// Statement: a supervisory action was recorded (the count of them among the steps).
 pub(super) const SUPERVISED: usize = 13;
+/// Statement: a sub-fund reported a portfolio investment (the sums among the steps).
+pub(super) const SUB_FUND_INVESTED: usize = 14;
 
 /// The tables.
 pub(super) const SCHEMA: &str = "
@@ -75,6 +78,8 @@ pub(super) const SCHEMA: &str = "
         latest_report_on    date,
         triggers            text[] NOT NULL DEFAULT '{}',
         supervisory_actions integer NOT NULL DEFAULT 0,
+        sub_fund_invested   numeric(20, 2),
+        sub_fund_invested_locally numeric(20, 2),
         updated_on          date NOT NULL);
     CREATE INDEX IF NOT EXISTS rm_projects_by_fund ON rm_projects (fund_id, project_id);
     CREATE TABLE IF NOT EXISTS rm_project_steps (
@@ -90,10 +95,12 @@ pub(super) const DROP: &str = "DROP TABLE IF EXISTS rm_projects, rm_project_step
 
 /// The statements, by the indexes above.
 pub(super) const STATEMENTS: &[&str] = &[
-    // APPLIED ($1 project, $2 fund, $3 company, $4 industry, $5 applied on)
+    // APPLIED ($1 project, $2 fund, $3 company, $4 industry, $5 applied on, $6 a sub-fund):
+    // a sub-fund starts with nothing invested, a company has no such sums.
     "INSERT INTO rm_projects (fund_id, project_id, company, industry, stage, status,
-         stage_since, applied_on, updated_on)
-     VALUES ($2, $1, $3, $4, 'application', 'active', $5, $5, $5)
+         stage_since, applied_on, updated_on, sub_fund_invested, sub_fund_invested_locally)
+     VALUES ($2, $1, $3, $4, 'application', 'active', $5, $5, $5,
+             CASE WHEN $6 THEN 0 END, CASE WHEN $6 THEN 0 END)
      ON CONFLICT DO NOTHING",
     // STEP ($1 project, $2 version, $3 event type, $4 on, $5 summary)
     "INSERT INTO rm_project_steps (project_id, version, event_type, on_date, summary)
@@ -156,5 +163,15 @@ pub(super) const STATEMENTS: &[&str] = &[
     "UPDATE rm_projects SET updated_on = GREATEST(updated_on, $2),
          supervisory_actions = (SELECT count(*)::int FROM rm_project_steps s
              WHERE s.project_id = $1 AND s.event_type = 'SupervisoryActionRecorded')
+     WHERE project_id = $1",
+    // SUB_FUND_INVESTED ($1 project, $2 on): the sums of the reports among the steps written
+    // so far, all of them and the local ones.
+    "UPDATE rm_projects SET updated_on = GREATEST(updated_on, $2),
+         (sub_fund_invested, sub_fund_invested_locally) = (
+             SELECT coalesce(sum((s.summary->>'amount')::numeric), 0),
+                    coalesce(sum((s.summary->>'amount')::numeric)
+                             FILTER (WHERE (s.summary->>'local')::boolean), 0)
+             FROM rm_project_steps s
+             WHERE s.project_id = $1 AND s.event_type = 'SubFundInvestmentReported')
      WHERE project_id = $1",
 ];

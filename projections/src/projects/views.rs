@@ -112,6 +112,11 @@ pub struct ProjectSummary {
     pub triggers: Vec<String>,
     /// How many supervisory actions (Art. 21) were recorded.
     pub supervisory_actions: i32,
+    /// A sub-fund's portfolio investments reported so far; `None` for a company.
+    pub sub_fund_invested: Option<Decimal>,
+    /// Those of them in the guidance fund's city (local reinvestment, 返投); `None` for a
+    /// company.
+    pub sub_fund_invested_locally: Option<Decimal>,
     /// The date of its latest step.
     pub updated_on: NaiveDate,
 }

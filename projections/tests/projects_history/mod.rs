@@ -21,6 +21,7 @@ use projections::runner::{catch_up, setup};
 use uuid::Uuid;
 
 pub mod post;
+mod sub_fund;
 
 /// A date.
 pub fn d(s: &str) -> NaiveDate {
