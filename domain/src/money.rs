@@ -28,7 +28,7 @@ pub enum MoneyError {
 
 impl Money {
     /// Zero yuan.
-    pub const ZERO: Money = Money(Decimal::ZERO);
+    pub const ZERO: Money = Money(Decimal::from_parts(0, 0, 0, false, 2));
 
     /// Parses a decimal string with at most two decimal places, within ±10^12 yuan.
     pub fn parse(s: &str) -> Result<Self, MoneyError> {
@@ -166,6 +166,13 @@ mod tests {
         assert_eq!((a + b).to_string(), "10.75");
         assert_eq!((b - a).to_string(), "-10.25");
         assert_eq!([a, b, b].into_iter().sum::<Money>().to_string(), "11.00");
+    }
+
+    #[test]
+    fn zero_is_written_with_its_two_decimals() {
+        assert_eq!(serde_json::to_string(&Money::ZERO).unwrap(), "\"0.00\"");
+        assert_eq!(Money::ZERO.to_string(), "0.00");
+        assert_eq!(Money::ZERO, Money::from_fen(0));
     }
 
     #[test]
