@@ -405,3 +405,24 @@ async fn a_guidance_fund_pays_into_an_angel_fund_and_writes_off_a_sub_fund() {
         no_loss("100000000.00")
     );
 }
+
+#[tokio::test]
+async fn an_angel_fund_does_not_commit_to_sub_funds() {
+    let app = common::spawn_app().await;
+    let angel = app.establish("昆山市天使投资基金").await;
+    let (manager, _) = app.fund_tokens(angel).await;
+    let body = json!({ "sub_fund": { "name": "某子基金", "manager": "某管理人",
+                                      "size": "100000000.00", "term_years": 8, "focus": "集成电路",
+                                      "other_lps": [] },
+                       "applied_on": "2022-01-10" });
+    let r = app
+        .refused(
+            &manager,
+            angel,
+            "/sub-funds",
+            body,
+            (422, "sub_funds_for_guidance_funds"),
+        )
+        .await;
+    assert_eq!(r.json["rule"], "Art. 8");
+}

@@ -50,7 +50,17 @@ pub async fn apply_sub_fund(
     uri: Uri,
     body: JsonBody<ApplySubFundRequest>,
 ) -> Result<Response, ApiError> {
-    fund_state(&state, actor.fund).await?;
+    let fund = fund_state(&state, actor.fund).await?;
+    // An angel fund invests directly in companies only (Art. 8).
+    if fund.terms.as_ref().map(|t| t.kind) != Some(domain::fund::FundKind::Guidance) {
+        return Err(ApiError::Rejected {
+            code: "sub_funds_for_guidance_funds",
+            rule: Some("Art. 8"),
+            detail: "only a guidance fund commits to sub-funds; an angel fund invests directly"
+                .to_owned(),
+            not_found: false,
+        });
+    }
     let r = &body.value;
     let id = ProjectId(r.project_id.unwrap_or_else(Uuid::now_v7));
     let command = ProjectCommand::ApplySubFund {
