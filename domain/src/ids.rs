@@ -80,3 +80,16 @@ impl ProjectId {
         self.0.to_string()
     }
 }
+
+/// Identifies a liability-exemption case (尽职免责, Art. 22–23) about one loss-making project.
+/// Also its stream id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ExemptionCaseId(pub Uuid);
+
+impl ExemptionCaseId {
+    /// The case's stream id in the event store.
+    pub fn stream_id(&self) -> String {
+        self.0.to_string()
+    }
+}

@@ -20,6 +20,9 @@
 //!   profit concession, loss tolerance, local reinvestment.
 //! - [`project`]: a project in a fund's pipeline, from application to post-investment (Art. 15).
 //! - [`fees`]: the management-fee engine (Art. 7): daily accrual, segments, assessment.
+//! - [`exemption`]: liability exemption (尽职免责, Art. 22–23): a case per loss-making project,
+//!   its procedural conditions evidenced from the event history, the attestations of the people
+//!   covered and the competent authority's determination.
 //! - [`ids`]: typed identifiers such as [`FundId`].
 //! - [`fund`]: the fund aggregate (establishment, capital, custody, phases, fees, distributions), its
 //!   phases and its policy parameters.
@@ -28,6 +31,7 @@ pub mod aggregate;
 pub mod allocation;
 pub mod committee;
 pub mod eligibility;
+pub mod exemption;
 pub mod fees;
 pub mod fund;
 pub mod guidance;
@@ -38,7 +42,7 @@ pub mod project;
 
 pub use aggregate::{Aggregate, DomainEvent, Rejection, UpcastError};
 pub use ids::{
-    CallId, DistributionId, ExitId, FundId, LpId, MemberId, MovementId, ObserverId, ProjectId,
-    ResolutionId,
+    CallId, DistributionId, ExemptionCaseId, ExitId, FundId, LpId, MemberId, MovementId,
+    ObserverId, ProjectId, ResolutionId,
 };
 pub use money::{Money, MoneyError};
