@@ -96,8 +96,15 @@ pub enum Command {
         /// Its name (e.g. `funds`).
         projection: String,
     },
-    /// Check every stream's versions and hash chain; exit 1 if anything is wrong.
-    Verify,
+    /// Check every stream's versions and hash chain; exit 1 if anything is wrong. With
+    /// `--package`, check only the events an evidence package cites.
+    Verify {
+        /// An evidence package (`GET …/exemption-cases/{case_id}/package`, JSON): each event
+        /// it cites must exist with that id, stream, version, global position, hash and
+        /// payload, and its stream's chain must be intact up to it.
+        #[arg(long, value_name = "FILE")]
+        package: Option<std::path::PathBuf>,
+    },
     /// Print the OpenAPI document (no database needed).
     Openapi,
 }
@@ -179,10 +186,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 events as f64 / seconds.max(1e-6)
             );
         }
-        Command::Verify => {
-            let report = eventstore::verify::verify(&small_pool(global)?)
-                .await
-                .context("verifying the log")?;
+        Command::Verify { package } => {
+            let pool = small_pool(global)?;
+            let report = match package {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    let package: serde_json::Value = serde_json::from_str(&text)
+                        .with_context(|| format!("{} is not JSON", path.display()))?;
+                    verify_package(&pool, &package).await?
+                }
+                None => eventstore::verify::verify(&pool)
+                    .await
+                    .context("verifying the log")?,
+            };
             let verdict = if report.is_intact() {
                 "intact".to_owned()
             } else {
@@ -268,6 +285,36 @@ async fn token(global: &GlobalOpts, command: TokenCommand) -> anyhow::Result<Exi
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Checks the events an evidence package cites against the log (see
+/// [`eventstore::verify::verify_references`]): `package["events"]` lists each event's
+/// `reference` and `payload`.
+pub async fn verify_package(
+    pool: &PgPool,
+    package: &serde_json::Value,
+) -> anyhow::Result<eventstore::verify::VerifyReport> {
+    #[derive(serde::Deserialize)]
+    struct Cited {
+        reference: domain::exemption::EventRef,
+        payload: Option<serde_json::Value>,
+    }
+    let events = package
+        .get("events")
+        .cloned()
+        .context("the package has no \"events\"")?;
+    let cited: Vec<Cited> =
+        serde_json::from_value(events).context("the package's events are malformed")?;
+    let cited: Vec<eventstore::verify::CitedEvent> = cited
+        .into_iter()
+        .map(|c| eventstore::verify::CitedEvent {
+            reference: c.reference,
+            payload: c.payload,
+        })
+        .collect();
+    eventstore::verify::verify_references(pool, &cited)
+        .await
+        .context("verifying the package against the log")
 }
 
 /// A pool of a few connections for one-shot commands.

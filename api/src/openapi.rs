@@ -4,8 +4,8 @@
 use crate::dto;
 use crate::error::Problem;
 use crate::routes::{
-    capital, committee, funds, investments, ledger, lifecycle, ops, portfolio, project_reads,
-    projects, resolutions, sub_funds,
+    capital, committee, exemption, funds, investments, ledger, lifecycle, ops, portfolio,
+    project_reads, projects, resolutions, sub_funds,
 };
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -78,6 +78,12 @@ use utoipa::{Modify, OpenApi};
         projects::supervise,
         investments::inject,
         investments::exit,
+        exemption::open_case,
+        exemption::evaluate_case,
+        exemption::attest,
+        exemption::determine,
+        exemption::reads::get_case,
+        exemption::reads::package,
         project_reads::board,
         project_reads::list,
         project_reads::get,
@@ -104,6 +110,7 @@ use utoipa::{Modify, OpenApi};
         (name = "committee", description = "The investment committee (投资决策委员会, Art. 14): seats and observers, resolutions, on-site meetings, votes (4 of 5 seats pass), comments."),
         (name = "projects", description = "The project pipeline (Art. 13, 15): application, qualification review, research, establishment, due diligence, proposal checked against the limits, the committee's decision, agreement, paid-in matching; a guidance fund's commitments to sub-funds (SPEC §10) through the same steps, with the sub-fund's facts, the commitment checked against the guidance policy, and the sub-fund's portfolio investments for local reinvestment (返投)."),
         (name = "investments", description = "The fund's money in its investments: injections matched to paid-in (Art. 11), exits and write-offs (Art. 16)."),
+        (name = "exemption", description = "Liability exemption (尽职免责, Art. 22–23): cases for loss-making projects, the procedural conditions evaluated from the event history with references to the events, attestations, the authority's determinations, and the evidence package `fundadmin verify --package` checks against the log."),
         (name = "operations", description = "Health, readiness, metrics and this document."),
     )
 )]

@@ -4,6 +4,7 @@ use crate::clock::{self, Clock};
 use chrono::NaiveDate;
 use domain::committee::membership::Committee;
 use domain::committee::Resolution;
+use domain::exemption::ExemptionCase;
 use domain::fund::Fund;
 use domain::project::Project;
 use eventstore::{EventStore, Metrics, PgPool, Repository};
@@ -49,6 +50,8 @@ pub struct AppState {
     pub resolutions: Arc<Repository<Resolution>>,
     /// The same for the projects of the funds' pipelines.
     pub projects: Arc<Repository<Project>>,
+    /// The same for liability-exemption cases (尽职免责).
+    pub cases: Arc<Repository<ExemptionCase>>,
     /// The registry `/metrics` renders (shared with the workers in `serve`).
     pub metrics: Metrics,
     /// NATS, checked by `/readyz`; `None` when the process runs without it (then not ready).
@@ -70,6 +73,7 @@ impl AppState {
             committees: Arc::new(Repository::new(store.clone(), FUND_CACHE)),
             resolutions: Arc::new(Repository::new(store.clone(), FUND_CACHE)),
             projects: Arc::new(Repository::new(store.clone(), FUND_CACHE)),
+            cases: Arc::new(Repository::new(store.clone(), FUND_CACHE)),
             pool,
             store,
             metrics,

@@ -18,6 +18,8 @@ mod capital;
 pub use capital::*;
 mod committee;
 pub use committee::*;
+mod exemption;
+pub use exemption::*;
 mod guidance;
 pub use guidance::*;
 mod lifecycle;

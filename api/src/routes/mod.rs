@@ -4,6 +4,7 @@
 pub mod capital;
 mod command;
 pub mod committee;
+pub mod exemption;
 pub mod funds;
 pub mod investments;
 pub mod ledger;
@@ -318,6 +319,36 @@ pub fn table() -> Vec<Route> {
             Verb::Post,
             "/funds/{fund_id}/projects/{project_id}/exits",
             investments::exit,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/exemption-cases",
+            exemption::open_case,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/exemption-cases/{case_id}/evaluation",
+            exemption::evaluate_case,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/exemption-cases/{case_id}/attestations",
+            exemption::attest,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/exemption-cases/{case_id}/determination",
+            exemption::determine,
+        ),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/exemption-cases/{case_id}",
+            exemption::reads::get_case,
+        ),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/exemption-cases/{case_id}/package",
+            exemption::reads::package,
         ),
         route(
             Verb::Post,
