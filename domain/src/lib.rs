@@ -23,6 +23,8 @@
 //! - [`exemption`]: liability exemption (尽职免责, Art. 22–23): a case per loss-making project,
 //!   its procedural conditions evidenced from the event history, the attestations of the people
 //!   covered and the competent authority's determination.
+//! - [`performance`]: the performance figures of the reports (SPEC §8): NAV, gross and net
+//!   IRR (XIRR, actual/365, exact decimal bisection), TVPI, DPI, RVPI and MOIC.
 //! - [`ids`]: typed identifiers such as [`FundId`].
 //! - [`fund`]: the fund aggregate (establishment, capital, custody, phases, fees, distributions), its
 //!   phases and its policy parameters.
@@ -38,6 +40,7 @@ pub mod guidance;
 pub mod ids;
 pub mod investment;
 pub mod money;
+pub mod performance;
 pub mod project;
 
 pub use aggregate::{Aggregate, DomainEvent, Rejection, UpcastError};

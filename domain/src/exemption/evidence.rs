@@ -4,7 +4,7 @@
 //! outcome of each procedural condition.
 //!
 //! The domain never reads the store: the caller loads the streams, fills an [`EventRef`] for
-//! every event from the store's record and hands the lot to [`super::evaluate`].
+//! every event from the store's record and hands the lot to [`super::evaluate()`].
 
 use crate::committee::ResolutionEvent;
 use crate::fund::FundEvent;
@@ -143,7 +143,7 @@ pub enum Condition {
 }
 
 impl Condition {
-    /// Every condition, in the order [`super::evaluate`] reports them.
+    /// Every condition, in the order [`super::evaluate()`] reports them.
     pub const ALL: [Condition; 7] = [
         Condition::DueDiligenceBeforeDecision,
         Condition::EligibilityPassed,
