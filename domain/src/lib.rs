@@ -25,6 +25,8 @@
 //!   covered and the competent authority's determination.
 //! - [`performance`]: the performance figures of the reports (SPEC §8): NAV, gross and net
 //!   IRR (XIRR, actual/365, exact decimal bisection), TVPI, DPI, RVPI and MOIC.
+//! - [`report`]: the fund sections of a management report as of a period end (SPEC §8): a
+//!   pure, deterministic fold of the events effective by that date.
 //! - [`ids`]: typed identifiers such as [`FundId`].
 //! - [`fund`]: the fund aggregate (establishment, capital, custody, phases, fees, distributions), its
 //!   phases and its policy parameters.
@@ -42,6 +44,7 @@ pub mod investment;
 pub mod money;
 pub mod performance;
 pub mod project;
+pub mod report;
 
 pub use aggregate::{Aggregate, DomainEvent, Rejection, UpcastError};
 pub use ids::{
