@@ -312,6 +312,13 @@ fn performance(
     let distributed = confirmed(fund, |k| matches!(k, MovementKind::Distribution { .. }));
     let injections = confirmed(fund, |k| matches!(k, MovementKind::Injection { .. }));
     let proceeds = confirmed(fund, |k| matches!(k, MovementKind::ExitProceeds { .. }));
+    let (net_irr, net_irr_note) = irr(performance::net_irr(&paid_in, &distributed, nav, as_of))?;
+    let (gross_irr, gross_irr_note) = irr(performance::gross_irr(
+        &injections,
+        &proceeds,
+        investments.cost_not_exited,
+        as_of,
+    ))?;
     Ok(Performance {
         nav,
         paid_in: lps.paid,
@@ -319,12 +326,23 @@ fn performance(
         tvpi: multiples.tvpi,
         dpi: multiples.dpi,
         rvpi: multiples.rvpi,
-        net_irr: performance::net_irr(&paid_in, &distributed, nav, as_of)?,
-        gross_irr: performance::gross_irr(
-            &injections,
-            &proceeds,
-            investments.cost_not_exited,
-            as_of,
-        )?,
+        net_irr,
+        net_irr_note,
+        gross_irr,
+        gross_irr_note,
     })
+}
+
+/// An IRR for the report: a rate that cannot be computed (outside −99.99 % ..= +1,000 %, or
+/// flows too large) is shown as none with the reason, so the report is still produced; bad
+/// inputs remain errors.
+pub(super) fn irr(
+    result: Result<Option<Decimal>, performance::PerformanceError>,
+) -> Result<(Option<Decimal>, Option<String>), ReportError> {
+    use performance::PerformanceError as E;
+    match result {
+        Ok(rate) => Ok((rate, None)),
+        Err(e @ (E::RateOutOfRange | E::Overflow)) => Ok((None, Some(e.to_string()))),
+        Err(e) => Err(e.into()),
+    }
 }

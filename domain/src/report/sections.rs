@@ -274,7 +274,11 @@ pub struct Performance {
     pub rvpi: Option<Decimal>,
     /// The LPs' IRR: payments out, distributions in, NAV at the period end.
     pub net_irr: Option<Decimal>,
+    /// Why `net_irr` is none although the flows change sign, if it is.
+    pub net_irr_note: Option<String>,
     /// The fund's IRR on its investments: injections out, proceeds collected in, the cost not
     /// exited at the period end.
     pub gross_irr: Option<Decimal>,
+    /// Why `gross_irr` is none although the flows change sign, if it is.
+    pub gross_irr_note: Option<String>,
 }

@@ -402,3 +402,22 @@ fn a_fund_not_yet_established_has_no_report() {
         })
     );
 }
+
+#[test]
+fn an_irr_out_of_range_is_shown_as_none_with_its_reason() {
+    use crate::performance::{self, CashFlow};
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    // 1,000,000 paid in, worth one fen a day later: far below −99.99 % a year.
+    let paid = [CashFlow {
+        on: day("2022-01-01"),
+        amount: Money::from_yuan(1_000_000),
+    }];
+    let result = performance::net_irr(&paid, &[], Money::from_fen(1), day("2022-01-02"));
+    assert!(result.is_err(), "{result:?}");
+    let (rate, note) = super::read::irr(result).unwrap();
+    assert_eq!(rate, None);
+    assert!(note.unwrap().contains("IRR"));
+    // A computable rate passes through without a note.
+    let (rate, note) = super::read::irr(Ok(None)).unwrap();
+    assert_eq!((rate, note), (None, None));
+}
