@@ -34,6 +34,34 @@ pub struct CommandRequest<'a> {
     pub body: &'a [u8],
 }
 
+/// The request parts the command path hashes: method, URI and body bytes.
+pub type Parts<'a> = (&'a Method, &'a Uri, &'a [u8]);
+
+impl<'a> CommandRequest<'a> {
+    /// The request of an actor on the fund in the path.
+    pub fn of<C>(
+        actor: &'a FundActor<C>,
+        headers: &'a CommandHeaders,
+        (method, uri, body): Parts<'a>,
+    ) -> Self {
+        CommandRequest {
+            auth: &actor.auth,
+            headers,
+            method,
+            uri,
+            body,
+        }
+    }
+}
+
+/// A command's events as stored (`{"type", "data"}`), for answers that show them.
+pub fn events_json<E: serde::Serialize>(events: &[E]) -> Result<Vec<serde_json::Value>, ApiError> {
+    events
+        .iter()
+        .map(|e| serde_json::to_value(e).map_err(ApiError::internal))
+        .collect()
+}
+
 /// What a command on a fund did.
 pub struct Executed {
     /// Versions and position, as answered.
@@ -191,16 +219,10 @@ pub async fn run<C>(
     state: &AppState,
     actor: &FundActor<C>,
     headers: &CommandHeaders,
-    (method, uri, bytes): (&Method, &Uri, &[u8]),
+    parts: Parts<'_>,
     command: FundCommand,
 ) -> Result<Executed, ApiError> {
-    let request = CommandRequest {
-        auth: &actor.auth,
-        headers,
-        method,
-        uri,
-        body: bytes,
-    };
+    let request = CommandRequest::of(actor, headers, parts);
     execute(state, &request, actor.fund, &command).await
 }
 

@@ -9,7 +9,7 @@
 //! if it did not exist (`404 resolution_not_found`).
 
 use super::capital::{CommandHeaderParams, CommandProblems};
-use super::command::{self, execute_on, CommandRequest, ExecutedOn};
+use super::command::{self, execute_on, CommandRequest, ExecutedOn, Parts};
 use crate::auth::{AsManager, AsMember, AsObserver, FundActor, FundCapacity, Principal};
 use crate::dto::{
     AppointMemberRequest, AppointObserverRequest, AttendanceRequest, CommentRequest,
@@ -29,23 +29,6 @@ use domain::committee::{
 use domain::fund::{Fund, FundError};
 use domain::{FundId, MemberId, ObserverId, ResolutionId};
 use uuid::Uuid;
-
-/// The request parts the command path hashes.
-type Parts<'a> = (&'a Method, &'a Uri, &'a [u8]);
-
-fn request<'a, C>(
-    actor: &'a FundActor<C>,
-    headers: &'a CommandHeaders,
-    (method, uri, body): Parts<'a>,
-) -> CommandRequest<'a> {
-    CommandRequest {
-        auth: &actor.auth,
-        headers,
-        method,
-        uri,
-        body,
-    }
-}
 
 /// The fund, established and not closed.
 async fn open_fund(state: &AppState, fund: FundId) -> Result<Fund, ApiError> {
@@ -114,7 +97,7 @@ pub async fn appoint_member(
         name: body.value.name.clone(),
         appointed_on: body.value.appointed_on,
     };
-    let r = request(&actor, &headers, (&method, &uri, &body.bytes));
+    let r = CommandRequest::of(&actor, &headers, (&method, &uri, &body.bytes));
     let stream = membership::stream_id(actor.fund);
     let done = execute_on(&state, &r, &state.committees, &stream, &command).await?;
     command::created(
@@ -154,7 +137,7 @@ pub async fn appoint_observer(
         name: body.value.name.clone(),
         body: body.value.body.clone(),
     };
-    let r = request(&actor, &headers, (&method, &uri, &body.bytes));
+    let r = CommandRequest::of(&actor, &headers, (&method, &uri, &body.bytes));
     let stream = membership::stream_id(actor.fund);
     let done = execute_on(&state, &r, &state.committees, &stream, &command).await?;
     command::created(
@@ -247,7 +230,7 @@ pub async fn open_resolution(
         documents: r.documents.iter().map(Into::into).collect(),
         now: state.now(),
     };
-    let req = request(&actor, &headers, (&method, &uri, &body.bytes));
+    let req = CommandRequest::of(&actor, &headers, (&method, &uri, &body.bytes));
     let done = execute_on(&state, &req, &state.resolutions, &id.stream_id(), &command).await?;
     // A replay answers the first request, whose id may have been generated.
     let id = ResolutionId(Uuid::try_parse(&done.stream_id).map_err(ApiError::internal)?);
@@ -282,7 +265,7 @@ async fn on_resolution<C>(
 ) -> Result<Response, ApiError> {
     let id = ResolutionId(id);
     fund_resolution(state, actor.fund, id).await?;
-    let req = request(actor, headers, parts);
+    let req = CommandRequest::of(actor, headers, parts);
     let done = execute_on(state, &req, &state.resolutions, &id.stream_id(), &command).await?;
     resolution_answer(state, actor.fund, id, done).await
 }

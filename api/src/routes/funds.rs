@@ -192,6 +192,26 @@ async fn wait_for(state: &AppState, min_position: Option<i64>) -> Result<bool, A
     wait_for_all(state, &[FundsProjection::NAME], min_position).await
 }
 
+/// Checks the principal may read `fund` (a fund it may not read is `404 fund_not_found`) and
+/// waits (bounded) for the read models `names` to pass `min_position`; `true` when they have.
+pub(crate) async fn readable(
+    state: &AppState,
+    auth: &crate::auth::Authenticated,
+    fund: Uuid,
+    names: &[&str],
+    min_position: Option<i64>,
+) -> Result<bool, ApiError> {
+    if !auth.principal.can_read_fund(FundId(fund)) {
+        return Err(ApiError::FundNotFound);
+    }
+    wait_for_all(state, names, min_position).await
+}
+
+/// A read-model view as JSON.
+pub(crate) fn to_json<T: serde::Serialize>(value: T) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(value).map_err(ApiError::internal)
+}
+
 /// Waits (bounded) for every projection in `names` to pass `min_position`; `true` when all
 /// have (or when no position was asked for).
 pub(crate) async fn wait_for_all(

@@ -5,7 +5,7 @@
 //! exit-period fee base) and the fees stay consistent.
 
 use super::capital::{CommandHeaderParams, CommandProblems};
-use super::command::{self, written, CommandRequest};
+use super::command::{self, written};
 use super::projects::{fund_state, project_state, ProjectPath};
 use crate::auth::{AsManager, FundActor};
 use crate::dto::{Amount, ExitRequest, ExitResult, InjectionRequest, MovementResult};
@@ -61,14 +61,8 @@ pub async fn inject(
         required_cumulative: project.required_cumulative,
         commitment: agreement.commitment,
     };
-    let request = CommandRequest {
-        auth: &actor.auth,
-        headers: &headers,
-        method: &method,
-        uri: &uri,
-        body: &body.bytes,
-    };
-    let done = command::execute(&state, &request, actor.fund, &command).await?;
+    let parts = (&method, &uri, &body.bytes[..]);
+    let done = command::run(&state, &actor, &headers, parts, command).await?;
     let movement_id = written(&done.events, |e| match e {
         FundEvent::MovementInstructed { movement_id, .. } => Some(movement_id.0),
         _ => None,
@@ -153,14 +147,8 @@ pub async fn exit(
             resolution_id,
         }
     };
-    let request = CommandRequest {
-        auth: &actor.auth,
-        headers: &headers,
-        method: &method,
-        uri: &uri,
-        body: &body.bytes,
-    };
-    let done = command::execute(&state, &request, actor.fund, &command).await?;
+    let parts = (&method, &uri, &body.bytes[..]);
+    let done = command::run(&state, &actor, &headers, parts, command).await?;
     let body = written(&done.events, |e| match e {
         FundEvent::ExitRecorded {
             exit_id, realised, ..

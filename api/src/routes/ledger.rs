@@ -8,7 +8,7 @@
 //! as if it did not exist). Arrears are counted on `?on=` (default today, China Standard
 //! Time). `?min_position=` waits for the read models as on `GET /funds/{fund_id}`.
 
-use super::funds::{mark_behind, wait_for_all};
+use super::funds::{mark_behind, readable};
 use crate::auth::{Authenticated, Principal};
 use crate::dto::{
     CallDto, CallList, CapitalDto, DistributionDto, DistributionList, FeeAssessmentList,
@@ -63,11 +63,8 @@ pub(super) async fn open(
     fund: Uuid,
     query: &LedgerQuery,
 ) -> Result<FundRead, ApiError> {
-    if !auth.principal.can_read_fund(FundId(fund)) {
-        return Err(ApiError::FundNotFound);
-    }
     let names = [FundsProjection::NAME, CapitalProjection::NAME];
-    let caught_up = wait_for_all(state, &names, query.min_position).await?;
+    let caught_up = readable(state, auth, fund, &names, query.min_position).await?;
     let client = state.pool.get().await?;
     let view = funds::get(&**client, FundId(fund))
         .await?

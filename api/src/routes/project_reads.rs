@@ -6,7 +6,7 @@
 //! the regulators assigned to it, the admin (an LP or the custodian too: they may read the
 //! fund).
 
-use super::funds::{mark_behind, wait_for_all};
+use super::funds::{mark_behind, readable, to_json};
 use super::resolutions::{ResolutionPage, View};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
@@ -16,7 +16,6 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use domain::FundId;
 use projections::projects::{self, ProjectFilter, ProjectsProjection};
 use projections::Projection;
 use serde::Deserialize;
@@ -58,22 +57,6 @@ pub struct ProjectsQuery {
     pub min_position: Option<i64>,
 }
 
-fn json<T: serde::Serialize>(value: T) -> Result<serde_json::Value, ApiError> {
-    serde_json::to_value(value).map_err(ApiError::internal)
-}
-
-async fn readable(
-    state: &AppState,
-    auth: &Authenticated,
-    fund: Uuid,
-    min_position: Option<i64>,
-) -> Result<bool, ApiError> {
-    if !auth.principal.can_read_fund(FundId(fund)) {
-        return Err(ApiError::FundNotFound);
-    }
-    wait_for_all(state, &[ProjectsProjection::NAME], min_position).await
-}
-
 /// The pipeline board: every stage in order with its active projects (longest in the stage
 /// first, with `age_days`) and the projects rejected or withdrawn at it.
 #[utoipa::path(
@@ -90,12 +73,19 @@ pub async fn board(
     AppPath(fund): AppPath<Uuid>,
     AppQuery(query): AppQuery<BoardQuery>,
 ) -> Result<Response, ApiError> {
-    let caught_up = readable(&state, &auth, fund, query.min_position).await?;
+    let caught_up = readable(
+        &state,
+        &auth,
+        fund,
+        &[ProjectsProjection::NAME],
+        query.min_position,
+    )
+    .await?;
     let on = query.on.unwrap_or_else(|| state.today());
     let client = state.pool.get().await?;
     let columns = projects::board(&**client, fund, on).await?;
     let page = ResolutionPage {
-        items: columns.into_iter().map(json).collect::<Result<_, _>>()?,
+        items: columns.into_iter().map(to_json).collect::<Result<_, _>>()?,
         next_after: None,
     };
     Ok(mark_behind(AppJson(page).into_response(), caught_up))
@@ -122,7 +112,14 @@ pub async fn list(
             "limit must be between 1 and {MAX_LIMIT}"
         )));
     }
-    let caught_up = readable(&state, &auth, fund, query.min_position).await?;
+    let caught_up = readable(
+        &state,
+        &auth,
+        fund,
+        &[ProjectsProjection::NAME],
+        query.min_position,
+    )
+    .await?;
     let filter = ProjectFilter {
         stage: query.stage.clone(),
         status: query.status.clone(),
@@ -133,7 +130,7 @@ pub async fn list(
         .then(|| items.last().map(|p| p.project_id))
         .flatten();
     let page = ResolutionPage {
-        items: items.into_iter().map(json).collect::<Result<_, _>>()?,
+        items: items.into_iter().map(to_json).collect::<Result<_, _>>()?,
         next_after,
     };
     Ok(mark_behind(AppJson(page).into_response(), caught_up))
@@ -155,7 +152,14 @@ pub async fn get(
     AppPath((fund, project)): AppPath<(Uuid, Uuid)>,
     AppQuery(query): AppQuery<BoardQuery>,
 ) -> Result<Response, ApiError> {
-    let caught_up = readable(&state, &auth, fund, query.min_position).await?;
+    let caught_up = readable(
+        &state,
+        &auth,
+        fund,
+        &[ProjectsProjection::NAME],
+        query.min_position,
+    )
+    .await?;
     let client = state.pool.get().await?;
     let view = projects::project(&**client, fund, project)
         .await?
@@ -164,7 +168,7 @@ pub async fn get(
             detail: "no such project in this fund",
         })?;
     Ok(mark_behind(
-        AppJson(View(json(view)?)).into_response(),
+        AppJson(View(to_json(view)?)).into_response(),
         caught_up,
     ))
 }

@@ -8,7 +8,7 @@
 //! recorded.
 
 use super::capital::{CommandHeaderParams, CommandProblems};
-use super::command::{self, execute_on, CommandRequest, ExecutedOn};
+use super::command::{self, execute_on, CommandRequest, ExecutedOn, Parts};
 use crate::auth::{AsManager, FundActor};
 use crate::dto::{
     AgreementRequest, ApplyRequest, CloseProjectRequest, DecisionRequest, DueDiligenceRequest,
@@ -26,9 +26,6 @@ use domain::fund::{lifecycle, phases, Fund, FundError};
 use domain::project::{DecisionFacts, Project, ProjectCommand, ProjectError, ProjectEvent, Status};
 use domain::{FundId, ProjectId, ResolutionId};
 use uuid::Uuid;
-
-/// The request parts the command path hashes.
-type Parts<'a> = (&'a Method, &'a Uri, &'a [u8]);
 
 /// The fund, established.
 pub(crate) async fn fund_state(state: &AppState, fund: FundId) -> Result<Fund, ApiError> {
@@ -69,16 +66,10 @@ pub(super) async fn run(
     actor: &FundActor<AsManager>,
     id: ProjectId,
     headers: &CommandHeaders,
-    (method, uri, body): Parts<'_>,
+    parts: Parts<'_>,
     command: ProjectCommand,
 ) -> Result<Response, ApiError> {
-    let request = CommandRequest {
-        auth: &actor.auth,
-        headers,
-        method,
-        uri,
-        body,
-    };
+    let request = CommandRequest::of(actor, headers, parts);
     let done = execute_on(state, &request, &state.projects, &id.stream_id(), &command).await?;
     answer(state, actor.fund, done).await
 }
@@ -99,11 +90,7 @@ async fn answer(
         Some(Status::Withdrawn { .. }) => "withdrawn",
         _ => "active",
     };
-    let events = done
-        .events
-        .iter()
-        .map(|e| serde_json::to_value(e).map_err(ApiError::internal))
-        .collect::<Result<_, _>>()?;
+    let events = command::events_json(&done.events)?;
     let body = ProjectCommandResult {
         fund_id: fund.0,
         project_id: id.0,

@@ -5,7 +5,7 @@
 //! Whoever may read the fund reads these. `GET /me/resolutions` is a member token's inbox:
 //! the open resolutions on which its person holds its seat and has not voted yet.
 
-use super::funds::{mark_behind, wait_for_all};
+use super::funds::{mark_behind, readable, to_json};
 use crate::auth::{Authenticated, Principal};
 use crate::dto::ReadQuery;
 use crate::error::{ApiError, Problem};
@@ -14,7 +14,6 @@ use crate::routes::ledger::ReadProblems;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use domain::FundId;
 use projections::committee::{self, CommitteeProjection, ResolutionFilter};
 use projections::Projection;
 use serde::{Deserialize, Serialize};
@@ -74,23 +73,6 @@ pub struct ResolutionsQuery {
     pub min_position: Option<i64>,
 }
 
-fn json<T: Serialize>(value: T) -> Result<serde_json::Value, ApiError> {
-    serde_json::to_value(value).map_err(ApiError::internal)
-}
-
-/// Checks the principal may read the fund and waits for the read model as asked.
-async fn readable(
-    state: &AppState,
-    auth: &Authenticated,
-    fund: Uuid,
-    min_position: Option<i64>,
-) -> Result<bool, ApiError> {
-    if !auth.principal.can_read_fund(FundId(fund)) {
-        return Err(ApiError::FundNotFound);
-    }
-    wait_for_all(state, &[CommitteeProjection::NAME], min_position).await
-}
-
 fn checked(filter: &ResolutionsQuery) -> Result<i64, ApiError> {
     let limit = filter.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
@@ -133,11 +115,18 @@ pub async fn get_committee(
     AppPath(fund): AppPath<Uuid>,
     AppQuery(query): AppQuery<ReadQuery>,
 ) -> Result<Response, ApiError> {
-    let caught_up = readable(&state, &auth, fund, query.min_position).await?;
+    let caught_up = readable(
+        &state,
+        &auth,
+        fund,
+        &[CommitteeProjection::NAME],
+        query.min_position,
+    )
+    .await?;
     let client = state.pool.get().await?;
     let view = committee::committee(&**client, fund).await?;
     Ok(mark_behind(
-        AppJson(View(json(view)?)).into_response(),
+        AppJson(View(to_json(view)?)).into_response(),
         caught_up,
     ))
 }
@@ -158,7 +147,14 @@ pub async fn list_resolutions(
     AppQuery(query): AppQuery<ResolutionsQuery>,
 ) -> Result<Response, ApiError> {
     let limit = checked(&query)?;
-    let caught_up = readable(&state, &auth, fund, query.min_position).await?;
+    let caught_up = readable(
+        &state,
+        &auth,
+        fund,
+        &[CommitteeProjection::NAME],
+        query.min_position,
+    )
+    .await?;
     let filter = ResolutionFilter {
         status: query.status.clone(),
         subject_kind: query.subject_kind.clone(),
@@ -170,7 +166,7 @@ pub async fn list_resolutions(
         .then(|| items.last().map(|r| r.resolution_id))
         .flatten();
     let page = ResolutionPage {
-        items: items.into_iter().map(json).collect::<Result<_, _>>()?,
+        items: items.into_iter().map(to_json).collect::<Result<_, _>>()?,
         next_after,
     };
     Ok(mark_behind(AppJson(page).into_response(), caught_up))
@@ -194,7 +190,14 @@ pub async fn get_resolution(
     AppPath((fund, id)): AppPath<(Uuid, Uuid)>,
     AppQuery(query): AppQuery<ReadQuery>,
 ) -> Result<Response, ApiError> {
-    let caught_up = readable(&state, &auth, fund, query.min_position).await?;
+    let caught_up = readable(
+        &state,
+        &auth,
+        fund,
+        &[CommitteeProjection::NAME],
+        query.min_position,
+    )
+    .await?;
     let client = state.pool.get().await?;
     let view = committee::resolution(&**client, fund, id)
         .await?
@@ -203,7 +206,7 @@ pub async fn get_resolution(
             detail: "no such resolution in this fund",
         })?;
     Ok(mark_behind(
-        AppJson(View(json(view)?)).into_response(),
+        AppJson(View(to_json(view)?)).into_response(),
         caught_up,
     ))
 }
@@ -224,11 +227,18 @@ pub async fn voting_record(
     AppPath((fund, member)): AppPath<(Uuid, Uuid)>,
     AppQuery(query): AppQuery<ReadQuery>,
 ) -> Result<Response, ApiError> {
-    let caught_up = readable(&state, &auth, fund, query.min_position).await?;
+    let caught_up = readable(
+        &state,
+        &auth,
+        fund,
+        &[CommitteeProjection::NAME],
+        query.min_position,
+    )
+    .await?;
     let client = state.pool.get().await?;
     let votes = committee::voting_record(&**client, fund, member).await?;
     let page = ResolutionPage {
-        items: votes.into_iter().map(json).collect::<Result<_, _>>()?,
+        items: votes.into_iter().map(to_json).collect::<Result<_, _>>()?,
         next_after: None,
     };
     Ok(mark_behind(AppJson(page).into_response(), caught_up))
@@ -256,7 +266,14 @@ pub async fn my_resolutions(
     let Principal::Member { fund, seat, member } = auth.principal else {
         return Err(ApiError::Forbidden("this needs a committee member's token"));
     };
-    let caught_up = readable(&state, &auth, fund.0, query.min_position).await?;
+    let caught_up = readable(
+        &state,
+        &auth,
+        fund.0,
+        &[CommitteeProjection::NAME],
+        query.min_position,
+    )
+    .await?;
     let filter = ResolutionFilter {
         status: Some("open".to_owned()),
         subject_kind: None,
@@ -276,7 +293,7 @@ pub async fn my_resolutions(
             .iter()
             .any(|s| s.seat == seat && s.member_id == Some(member.0));
         if mine {
-            items.push(json(view)?);
+            items.push(to_json(view)?);
         }
     }
     let page = ResolutionPage {

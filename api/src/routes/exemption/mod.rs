@@ -22,7 +22,7 @@ mod html;
 pub mod reads;
 
 use super::capital::{CommandHeaderParams, CommandProblems};
-use super::command::{self, execute_on, CommandRequest, ExecutedOn};
+use super::command::{self, execute_on, CommandRequest, ExecutedOn, Parts};
 use super::projects::project_state;
 use crate::auth::{AsManager, FundActor, FundCapacity, Principal};
 use crate::dto::{
@@ -40,9 +40,6 @@ use domain::exemption::{
 };
 use domain::{ExemptionCaseId, FundId, Money, ProjectId};
 use uuid::Uuid;
-
-/// The request parts the command path hashes.
-type Parts<'a> = (&'a Method, &'a Uri, &'a [u8]);
 
 /// The manager or a committee member of the fund in the path: who may attest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,24 +99,14 @@ async fn run<C>(
     actor: &FundActor<C>,
     id: ExemptionCaseId,
     headers: &CommandHeaders,
-    (method, uri, body): Parts<'_>,
+    parts: Parts<'_>,
     command: ExemptionCommand,
 ) -> Result<Response, ApiError> {
-    let request = CommandRequest {
-        auth: &actor.auth,
-        headers,
-        method,
-        uri,
-        body,
-    };
+    let request = CommandRequest::of(actor, headers, parts);
     let done: ExecutedOn<ExemptionEvent> =
         execute_on(state, &request, &state.cases, &id.stream_id(), &command).await?;
     let case_id = Uuid::try_parse(&done.stream_id).map_err(ApiError::internal)?;
-    let events = done
-        .events
-        .iter()
-        .map(|e| serde_json::to_value(e).map_err(ApiError::internal))
-        .collect::<Result<_, _>>()?;
+    let events = command::events_json(&done.events)?;
     let body = CaseCommandResult {
         fund_id: actor.fund.0,
         case_id,
