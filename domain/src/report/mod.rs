@@ -30,6 +30,10 @@
 //! - [`sections`]: the sections;
 //! - `read.rs`: how each is read off the state.
 
+pub mod diff;
+pub mod filing;
+#[cfg(test)]
+mod filing_tests;
 mod read;
 pub mod sections;
 #[cfg(test)]
