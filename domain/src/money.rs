@@ -9,8 +9,15 @@ pub const MAX_YUAN: i64 = 1_000_000_000_000;
 
 /// An exact amount of CNY with exactly two decimal places. Serialized as a decimal string,
 /// e.g. `"1000000.00"`. Construct with [`Money::parse`] or [`Money::from_yuan`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(Decimal);
+
+/// Zero yuan, written `0.00` like every other amount.
+impl Default for Money {
+    fn default() -> Self {
+        Money::ZERO
+    }
+}
 
 /// Why a string is not an amount of money.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -173,6 +180,7 @@ mod tests {
         assert_eq!(serde_json::to_string(&Money::ZERO).unwrap(), "\"0.00\"");
         assert_eq!(Money::ZERO.to_string(), "0.00");
         assert_eq!(Money::ZERO, Money::from_fen(0));
+        assert_eq!(Money::default().to_string(), "0.00");
     }
 
     #[test]

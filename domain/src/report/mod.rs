@@ -1,4 +1,6 @@
-//! The fund sections of a management report (SPEC §8, Art. 15(8), Art. 19), as of a period end.
+//! The management report (SPEC §8, Art. 15(8), Art. 19), as of a period end: the fund
+//! sections folded from the fund's stream ([`fund_report`]) and the whole report with the
+//! sections read off the fund's other streams ([`report()`]).
 //!
 //! [`fund_report`] is a pure fold: it keeps the events of a fund that are effective on or
 //! before the period end ([`effective_events`]), replays them on a fresh [`Fund`] with
@@ -25,19 +27,62 @@
 //!
 //! An undated event with no such neighbour counts.
 //!
+//! The other streams (committee, projects, resolutions, exemption cases) are cut by the same
+//! rule, stream by stream ([`effective_in_stream`]); their events all carry dates but the
+//! committee's `ObserverAppointed`, which takes the date of the previous dated event of its
+//! stream, like an `LpSubscribed`.
+//!
 //! # Layout
 //! - this file: [`Period`], [`ReportError`], the cut and [`fund_report`];
-//! - [`sections`]: the sections;
-//! - `read.rs`: how each is read off the state.
+//! - [`sections`]: the fund sections; `read.rs`: how each is read off the state;
+//! - [`full`]: [`ReportInputs`], [`Report`] and [`report()`]; `streams.rs`: the cut of the other
+//!   streams;
+//! - [`portfolio`], [`pipeline`], [`governance`] (resolutions and exemption cases),
+//!   [`compliance`]: the sections read off the other streams.
 
+pub mod compliance;
+#[cfg(test)]
+mod compliance_tests;
 pub mod diff;
 pub mod filing;
 #[cfg(test)]
 mod filing_tests;
+#[cfg(test)]
+mod fixture;
+#[cfg(test)]
+mod fixture_builder;
+#[cfg(test)]
+mod fixture_governance_tests;
+#[cfg(test)]
+mod fixture_history;
+#[cfg(test)]
+mod fixture_late;
+#[cfg(test)]
+mod fixture_sections_tests;
+#[cfg(test)]
+mod fixture_tests;
+pub mod full;
+#[cfg(test)]
+mod full_tests;
+pub mod governance;
+#[cfg(test)]
+mod governance_tests;
+pub mod pipeline;
+pub mod portfolio;
 mod read;
 pub mod sections;
+mod streams;
 #[cfg(test)]
 mod tests;
+
+pub use compliance::{
+    CheckRecord, Compliance, ComplianceLine, DecisionStatus, RecordedCheck, ReinvestmentLine,
+};
+pub use full::{report, report_bytes, Report, ReportInputs, REPORT_FORMAT};
+pub use governance::{DeterminationStatus, ExemptionLine, ResolutionLine};
+pub use pipeline::{PipelineStats, StageCount};
+pub use portfolio::{LatestReport, PortfolioLine, ProjectStatus, Target};
+pub use streams::effective_in_stream;
 
 pub use sections::{
     Basics, CallLine, Cash, DistributionLine, ExitLine, FeeYear, Fees, FundSections,
