@@ -82,6 +82,9 @@ async fn prepare(global: &GlobalOpts) -> anyhow::Result<(PgPool, async_nats::Cli
     projections::runner::setup::<projections::projects::ProjectsProjection>(&pool)
         .await
         .context("creating the projects read model")?;
+    projections::runner::setup::<projections::reports::ReportsProjection>(&pool)
+        .await
+        .context("creating the reports read model")?;
     // NATS is a transport, not the record: without it the API still records commands, the
     // read models follow PostgreSQL, and the relay publishes everything once NATS is back.
     let nats = async_nats::ConnectOptions::new()

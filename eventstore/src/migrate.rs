@@ -28,6 +28,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0004_token_person",
         include_str!("../../migrations/0004_token_person.sql"),
     ),
+    (
+        5,
+        "0005_reports",
+        include_str!("../../migrations/0005_reports.sql"),
+    ),
 ];
 
 const LOCK_KEY: i64 = 0x0066_756e_646d_6967; // "fundmig"

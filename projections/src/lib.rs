@@ -17,12 +17,14 @@
 //!   their votes, meetings, comments and outcomes.
 //! - [`projects`]: each fund's project pipeline: the board by stage, the projects as they
 //!   stand and each project's history step by step.
+//! - [`reports`]: each fund's management reports: versions, filing, amendments.
 
 pub mod capital;
 pub mod committee;
 pub mod funds;
 pub mod nats;
 pub mod projects;
+pub mod reports;
 pub mod runner;
 
 use eventstore::RecordedEvent;
@@ -78,4 +80,5 @@ pub const ALL: &[&str] = &[
     capital::CapitalProjection::NAME,
     committee::CommitteeProjection::NAME,
     projects::ProjectsProjection::NAME,
+    reports::ReportsProjection::NAME,
 ];

@@ -9,6 +9,7 @@
 
 pub mod lease;
 pub mod relay;
+pub mod reports;
 pub mod scheduler;
 
 use eventstore::{Metrics, PgPool};
@@ -83,11 +84,26 @@ pub async fn run_all_with(config: WorkersConfig, options: WorkersOptions) -> any
     let capital = projections::runner::run(projections::capital::CapitalProjection, runner.clone());
     let projects =
         projections::runner::run(projections::projects::ProjectsProjection, runner.clone());
-    let committee = projections::runner::run(projections::committee::CommitteeProjection, runner);
+    let committee =
+        projections::runner::run(projections::committee::CommitteeProjection, runner.clone());
+    let report_model = projections::runner::run(projections::reports::ReportsProjection, runner);
+    let filings = eventstore::Repository::<domain::report::filing::ReportFiling>::new(
+        eventstore::EventStore::new(config.pool.clone()),
+        1024,
+    );
+    let reports = reports::worker::run(
+        &filings,
+        &config.nats,
+        &config.prefix,
+        &options.scheduler_clock,
+        config.shutdown.clone(),
+    );
     let scheduler = scheduler::run(scheduler::SchedulerConfig {
         interval: options.scheduler_interval,
-        clock: options.scheduler_clock,
+        clock: options.scheduler_clock.clone(),
         now: options.scheduler_now,
+        nats: Some(config.nats.clone()),
+        prefix: config.prefix.clone(),
         ..scheduler::SchedulerConfig::new(
             config.pool.clone(),
             config.database_url.clone(),
@@ -95,6 +111,15 @@ pub async fn run_all_with(config: WorkersConfig, options: WorkersOptions) -> any
             config.shutdown.clone(),
         )
     });
-    tokio::try_join!(relay.run(), funds, capital, committee, projects, scheduler)?;
+    tokio::try_join!(
+        relay.run(),
+        funds,
+        capital,
+        committee,
+        projects,
+        scheduler,
+        reports,
+        report_model
+    )?;
     Ok(())
 }

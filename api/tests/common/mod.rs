@@ -22,6 +22,7 @@ use projections::capital::CapitalProjection;
 use projections::committee::CommitteeProjection;
 use projections::funds::FundsProjection;
 use projections::projects::ProjectsProjection;
+use projections::reports::ReportsProjection;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 use uuid::Uuid;
@@ -98,6 +99,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(AppState) -> AppState) -> TestAp
         .await
         .unwrap();
     projections::runner::setup::<ProjectsProjection>(&db.pool)
+        .await
+        .unwrap();
+    projections::runner::setup::<ReportsProjection>(&db.pool)
         .await
         .unwrap();
     let state = adjust(AppState::new(db.pool.clone(), None, Metrics::new()));
@@ -244,8 +248,11 @@ impl TestApp {
             projections::runner::catch_up(&ProjectsProjection, pool, store, metrics)
                 .await
                 .unwrap();
+            projections::runner::catch_up(&ReportsProjection, pool, store, metrics)
+                .await
+                .unwrap();
             let mut done = true;
-            for name in ["funds", "capital", "committee", "projects"] {
+            for name in ["funds", "capital", "committee", "projects", "reports"] {
                 done &= projections::runner::wait_for_position(
                     pool,
                     name,

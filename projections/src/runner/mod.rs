@@ -513,6 +513,9 @@ pub async fn rebuild_by_name(name: &str, pool: &PgPool, metrics: &Metrics) -> an
         n if n == <crate::projects::ProjectsProjection as Projection>::NAME => {
             rebuild(&crate::projects::ProjectsProjection, pool, &store, metrics).await
         }
+        n if n == <crate::reports::ReportsProjection as Projection>::NAME => {
+            rebuild(&crate::reports::ReportsProjection, pool, &store, metrics).await
+        }
         other => anyhow::bail!(
             "unknown projection {other:?}; known: {}",
             crate::ALL.join(", ")

@@ -88,6 +88,10 @@ pub struct SchedulerConfig {
     pub now: NowClock,
     /// Fund (and resolution) states the scheduler's repositories keep cached.
     pub cache_capacity: usize,
+    /// Where report draft requests are published (none: no report drafts are requested).
+    pub nats: Option<async_nats::Client>,
+    /// The subject prefix of this environment.
+    pub prefix: String,
 }
 
 impl SchedulerConfig {
@@ -108,6 +112,8 @@ impl SchedulerConfig {
             clock: system_clock(),
             now: system_now(),
             cache_capacity: 4096,
+            nats: None,
+            prefix: "fundadmin".to_owned(),
         }
     }
 }
@@ -149,9 +155,59 @@ async fn run_leased(config: &SchedulerConfig, repos: &Repositories) -> anyhow::R
             done = timed_tick(repos, today, now) => record(&config.metrics, today, done),
             _ = shutdown.changed() => break Ok(()),
         }
+        if let Some(nats) = &config.nats {
+            tokio::select! {
+                asked = request_reports(&config.pool, nats, &config.prefix, today, now) => {
+                    record_requests(&config.metrics, asked);
+                }
+                _ = shutdown.changed() => break Ok(()),
+            }
+        }
     };
     drop(lease);
     result
+}
+
+/// Publishes the report drafts due (see `crate::reports::schedule`); how many.
+async fn request_reports(
+    pool: &PgPool,
+    nats: &async_nats::Client,
+    prefix: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let due = crate::reports::schedule::due(pool, today, now).await?;
+    let tick = now.timestamp().to_string();
+    crate::reports::worker::publish(nats, prefix, &due, &tick).await?;
+    Ok(due.len())
+}
+
+fn record_requests(m: &Metrics, asked: anyhow::Result<usize>) {
+    match asked {
+        Ok(n) => {
+            if n > 0 {
+                tracing::info!(requests = n, "report drafts requested");
+            }
+            m.add(
+                "fundadmin_report_requests_total",
+                "",
+                "Report draft requests published by the scheduler.",
+                n as f64,
+            );
+        }
+        Err(e) => {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "requesting report drafts failed; asked again next tick"
+            );
+            m.add(
+                "fundadmin_scheduler_failures_total",
+                "",
+                "Funds, resolutions or commands a scheduler tick failed on.",
+                1.0,
+            );
+        }
+    }
 }
 
 async fn timed_tick(

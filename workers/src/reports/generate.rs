@@ -1,0 +1,208 @@
+//! Generating a report: the fund's events as of a cut of the log, folded by the domain
+//! (`domain::report::report`), into canonical bytes and their sha256.
+//!
+//! # The cut
+//! A document must be reproducible from the log years later, so it records exactly which
+//! events it saw. The generator reads in one `REPEATABLE READ` snapshot and takes as its cut
+//! the snapshot's `xmin`: every transaction with a smaller id has ended, so the events with
+//! `tx_id < cut` are a fixed set that no later commit can enter. Events of transactions still
+//! open at that moment are left for the next generation (they make an amendment if they
+//! change the document). Regenerating with the recorded cut reads the same events and gives
+//! the same bytes.
+//!
+//! # Which streams
+//! The fund's own stream, its committee (`committee-<fund>`), and every project, resolution
+//! and exemption-case stream whose first event names the fund (index `events_fund_streams`).
+
+use anyhow::Context;
+use domain::committee::membership::CommitteeEvent;
+use domain::committee::ResolutionEvent;
+use domain::exemption::ExemptionEvent;
+use domain::fund::FundEvent;
+use domain::project::ProjectEvent;
+use domain::report::{report, report_bytes, Period, Report, ReportError, ReportInputs};
+use domain::{DomainEvent, FundId};
+use eventstore::store::{row_to_event, EVENT_COLUMNS};
+use eventstore::{PgPool, RecordedEvent};
+use sha2::{Digest, Sha256};
+
+/// The stream types a report reads.
+const STREAM_TYPES: [&str; 5] = [
+    "fund",
+    "committee",
+    "project",
+    "resolution",
+    "exemption_case",
+];
+
+/// A fund's events as of a cut, by stream.
+#[derive(Debug, Clone, Default)]
+pub struct FundHistory {
+    /// The cut: events of transactions with a smaller id.
+    pub cut: i64,
+    /// The fund's stream.
+    pub fund: Vec<FundEvent>,
+    /// Its committee.
+    pub committee: Vec<CommitteeEvent>,
+    /// Its projects, one list per stream, by stream id.
+    pub projects: Vec<Vec<ProjectEvent>>,
+    /// Its resolutions, likewise.
+    pub resolutions: Vec<Vec<ResolutionEvent>>,
+    /// Its exemption cases, likewise.
+    pub exemptions: Vec<Vec<ExemptionEvent>>,
+    /// How many events were read.
+    pub events: usize,
+}
+
+/// A generated document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// The canonical bytes.
+    pub bytes: Vec<u8>,
+    /// Their sha256, lowercase hex.
+    pub sha256: String,
+    /// The cut of the log it was computed from.
+    pub cut: i64,
+}
+
+/// Why a report could not be generated.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    /// The domain refused (no such fund by the period end, an invalid period).
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// The log could not be read or decoded.
+    #[error(transparent)]
+    Store(#[from] anyhow::Error),
+}
+
+/// Lowercase hex sha256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Reads the fund's history as of `cut`, or as of a fresh cut taken now.
+pub async fn load(pool: &PgPool, fund: FundId, cut: Option<i64>) -> anyhow::Result<FundHistory> {
+    let mut client = pool.get().await?;
+    let tx = client
+        .build_transaction()
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await?;
+    let cut = match cut {
+        Some(cut) => cut,
+        None => tx
+            .query_one(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::int8",
+                &[],
+            )
+            .await?
+            .get(0),
+    };
+    let types: Vec<String> = STREAM_TYPES.iter().map(|s| (*s).to_owned()).collect();
+    let rows = tx
+        .query(
+            &format!(
+                "WITH s AS (SELECT stream_id FROM events \
+                   WHERE stream_version = 1 AND payload->>'fund_id' = $1 \
+                     AND stream_type = ANY($2) AND tx_id < $3::int8::text::xid8) \
+                 SELECT {EVENT_COLUMNS} FROM events \
+                 WHERE stream_id IN (SELECT stream_id FROM s) AND tx_id < $3::int8::text::xid8 \
+                 ORDER BY stream_id, stream_version"
+            ),
+            &[&fund.to_string(), &types, &cut],
+        )
+        .await?;
+    tx.commit().await?;
+    let mut history = FundHistory {
+        cut,
+        events: rows.len(),
+        ..FundHistory::default()
+    };
+    let events: Vec<RecordedEvent> = rows.iter().map(row_to_event).collect();
+    for stream in events.chunk_by(|a, b| a.stream_id == b.stream_id) {
+        let Some(first) = stream.first() else {
+            continue;
+        };
+        match first.stream_type.as_str() {
+            "fund" => history.fund = decode(stream)?,
+            "committee" => history.committee = decode(stream)?,
+            "project" => history.projects.push(decode(stream)?),
+            "resolution" => history.resolutions.push(decode(stream)?),
+            "exemption_case" => history.exemptions.push(decode(stream)?),
+            _ => {}
+        }
+    }
+    Ok(history)
+}
+
+fn decode<E: DomainEvent>(stream: &[RecordedEvent]) -> anyhow::Result<Vec<E>> {
+    stream
+        .iter()
+        .map(|e| {
+            e.decode::<E>().with_context(|| {
+                format!(
+                    "decoding {} v{} of {}",
+                    e.event_type, e.stream_version, e.stream_id
+                )
+            })
+        })
+        .collect()
+}
+
+/// The report of `period` from `history`.
+pub fn compute(history: &FundHistory, period: &Period) -> Result<Report, ReportError> {
+    report(
+        &ReportInputs {
+            fund: &history.fund,
+            committee: &history.committee,
+            projects: &history.projects,
+            resolutions: &history.resolutions,
+            exemptions: &history.exemptions,
+        },
+        period,
+    )
+}
+
+/// Generates the report of `fund` for `period` as of `cut` (a fresh cut when `None`).
+pub async fn generate(
+    pool: &PgPool,
+    fund: FundId,
+    period: &Period,
+    cut: Option<i64>,
+) -> Result<Generated, GenerateError> {
+    let history = load(pool, fund, cut).await?;
+    let report = compute(&history, period)?;
+    let bytes = report_bytes(&report);
+    Ok(Generated {
+        sha256: sha256_hex(&bytes),
+        bytes,
+        cut: history.cut,
+    })
+}
+
+/// Keeps a document under its hash (once; the table refuses changes).
+pub async fn store_document(pool: &PgPool, generated: &Generated) -> anyhow::Result<()> {
+    let client = pool.get().await?;
+    client
+        .execute(
+            "INSERT INTO report_documents (sha256, bytes) VALUES ($1, $2) \
+             ON CONFLICT (sha256) DO NOTHING",
+            &[&generated.sha256, &generated.bytes],
+        )
+        .await?;
+    Ok(())
+}
+
+/// The document kept under `sha256`.
+pub async fn document(pool: &PgPool, sha256: &str) -> anyhow::Result<Option<Vec<u8>>> {
+    let client = pool.get().await?;
+    Ok(client
+        .query_opt(
+            "SELECT bytes FROM report_documents WHERE sha256 = $1",
+            &[&sha256],
+        )
+        .await?
+        .map(|r| r.get(0)))
+}
