@@ -5,7 +5,7 @@ use crate::dto;
 use crate::error::Problem;
 use crate::routes::{
     capital, committee, exemption, funds, investments, ledger, lifecycle, ops, portfolio,
-    project_reads, projects, resolutions, sub_funds,
+    project_reads, projects, reports, resolutions, sub_funds,
 };
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -87,6 +87,13 @@ use utoipa::{Modify, OpenApi};
         project_reads::board,
         project_reads::list,
         project_reads::get,
+        reports::draft,
+        reports::file,
+        reports::reads::fund_reports,
+        reports::reads::all_reports,
+        reports::reads::report,
+        reports::document::version_document,
+        reports::document::verify_version,
         ops::healthz,
         ops::readyz,
         ops::metrics,
@@ -111,6 +118,7 @@ use utoipa::{Modify, OpenApi};
         (name = "projects", description = "The project pipeline (Art. 13, 15): application, qualification review, research, establishment, due diligence, proposal checked against the limits, the committee's decision, agreement, paid-in matching; a guidance fund's commitments to sub-funds (SPEC §10) through the same steps, with the sub-fund's facts, the commitment checked against the guidance policy, and the sub-fund's portfolio investments for local reinvestment (返投)."),
         (name = "investments", description = "The fund's money in its investments: injections matched to paid-in (Art. 11), exits and write-offs (Art. 16)."),
         (name = "exemption", description = "Liability exemption (尽职免责, Art. 22–23): cases for loss-making projects, the procedural conditions evaluated from the event history with references to the events, attestations, the authority's determinations, and the evidence package `fundadmin verify --package` checks against the log."),
+        (name = "reports", description = "Management reports (管理报告, SPEC §8, Art. 15(8), Art. 19): semiannual (due 30 July and 30 January) and annual (due 30 April), drafted by the reporting worker after each period ends from the events effective by its end, filed by the manager under the sha256 of the canonical bytes, amended by later versions when backdated events change them; served as JSON, CSV, XLSX or HTML, and verified against the log."),
         (name = "operations", description = "Health, readiness, metrics and this document."),
     )
 )]

@@ -52,6 +52,8 @@ pub struct AppState {
     pub projects: Arc<Repository<Project>>,
     /// The same for liability-exemption cases (尽职免责).
     pub cases: Arc<Repository<ExemptionCase>>,
+    /// The same for management reports (drafts, filings, amendments).
+    pub reports: Arc<Repository<domain::report::filing::ReportFiling>>,
     /// The registry `/metrics` renders (shared with the workers in `serve`).
     pub metrics: Metrics,
     /// NATS, checked by `/readyz`; `None` when the process runs without it (then not ready).
@@ -74,6 +76,7 @@ impl AppState {
             resolutions: Arc::new(Repository::new(store.clone(), FUND_CACHE)),
             projects: Arc::new(Repository::new(store.clone(), FUND_CACHE)),
             cases: Arc::new(Repository::new(store.clone(), FUND_CACHE)),
+            reports: Arc::new(Repository::new(store.clone(), FUND_CACHE)),
             pool,
             store,
             metrics,

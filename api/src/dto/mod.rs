@@ -30,6 +30,7 @@ mod projects;
 pub use projects::*;
 mod reads;
 pub use reads::*;
+pub mod reports;
 
 /// The wire format of an amount of money (documented in the OpenAPI schema `Money`).
 pub const MONEY_PATTERN: &str = r"^-?\d{1,13}(\.\d{1,2})?$";

@@ -13,6 +13,7 @@ pub mod ops;
 pub mod portfolio;
 pub mod project_reads;
 pub mod projects;
+pub mod reports;
 pub mod resolutions;
 pub mod sub_funds;
 
@@ -355,6 +356,33 @@ pub fn table() -> Vec<Route> {
             "/funds/{fund_id}/lps/{lp_id}/link",
             capital::link_lp,
         ),
+        route(Verb::Post, "/funds/{fund_id}/reports", reports::draft),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/reports",
+            reports::reads::fund_reports,
+        ),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/reports/{kind}/{year}",
+            reports::reads::report,
+        ),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/reports/{kind}/{year}/versions/{version}",
+            reports::document::version_document,
+        ),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/reports/{kind}/{year}/versions/{version}/verification",
+            reports::document::verify_version,
+        ),
+        route(
+            Verb::Post,
+            "/funds/{fund_id}/reports/{kind}/{year}/versions/{version}/filing",
+            reports::file,
+        ),
+        route(Verb::Get, "/reports", reports::reads::all_reports),
         route(Verb::Get, "/healthz", ops::healthz),
         route(Verb::Get, "/readyz", ops::readyz),
         route(Verb::Get, "/metrics", ops::metrics),
