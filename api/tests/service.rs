@@ -129,7 +129,7 @@ fn every_error_response_is_problem_json() {
             let secured = op.get("security").is_some();
             assert_eq!(
                 secured,
-                path.starts_with("/funds") || path.starts_with("/me/"),
+                path.starts_with("/funds") || path.starts_with("/me/") || path == "/reports",
                 "{method} {path}: security"
             );
         }
