@@ -11,6 +11,8 @@
 //!   inside the period), the worker records a draft **amendment**: the next version, with the
 //!   list of what changed against the last filed version. The filed version stays;
 //! - an open draft whose regenerated document equals the last filed one again is discarded.
+//! - a document generated from an older cut of the log than a version already recorded is
+//!   stale (another generation saw more) and records nothing.
 //!
 //! The document itself (its canonical bytes) is kept by the store under its sha256; the events
 //! carry the hash and the cut of the log it was computed from, so any version can be
@@ -279,6 +281,12 @@ impl Aggregate for ReportFiling {
                 let end = period.end().map_err(|_| FilingError::InvalidPeriod)?;
                 if *on <= end {
                     return Err(FilingError::PeriodNotEnded(end));
+                }
+                // Generated from an older cut than a version already recorded (two workers on
+                // one request, the slower one recording last): it misses events that version
+                // saw, so it would put back an outdated draft or amend away what was filed.
+                if self.versions.iter().any(|v| v.cut > *cut) {
+                    return Ok(Vec::new());
                 }
                 let filed = self.last_filed();
                 let draft = self.open_draft();

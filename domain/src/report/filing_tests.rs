@@ -237,3 +237,24 @@ fn the_stream_names_fund_kind_and_year() {
         "report-00000000-0000-0000-0000-000000000007-h1-2024"
     );
 }
+
+#[test]
+fn a_draft_from_an_older_cut_never_replaces_a_newer_one() {
+    let newer = FilingCommand::RecordDraft {
+        fund_id: fund(),
+        period: h1(),
+        sha256: hash('b'),
+        cut: 200,
+        changes: vec![],
+        changes_omitted: 0,
+        on: d("2024-07-02"),
+    };
+    let history = run(&[newer]);
+    // `draft` is at cut 100: generated before the one recorded, recorded after it.
+    assert_eq!(
+        given::<ReportFiling>(&history).when(&draft('a', "2024-07-03")),
+        Ok(vec![])
+    );
+    let state = given::<ReportFiling>(&history).state;
+    assert_eq!(state.versions[0].sha256, hash('b'));
+}
