@@ -51,6 +51,7 @@ impl Projection for ReportsProjection {
             status          text NOT NULL,
             sha256          text NOT NULL,
             cut             bigint NOT NULL,
+            snapshot        text NOT NULL,
             generated_on    date NOT NULL,
             generated_at    timestamptz NOT NULL,
             filed_on        date,
@@ -62,11 +63,13 @@ impl Projection for ReportsProjection {
         );";
     const DROP: &'static str = "DROP TABLE IF EXISTS rm_report_versions, rm_reports;";
     const STATEMENTS: &'static [&'static str] = &[
-        // DRAFT_VERSION: $1 stream, $2 version, $3 sha, $4 cut, $5 on, $6 at, $7 changes, $8 omitted
-        "INSERT INTO rm_report_versions (stream_id, version, status, sha256, cut, generated_on, \
-           generated_at, changes, changes_omitted) VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8) \
-         ON CONFLICT (stream_id, version) DO UPDATE SET sha256 = $3, cut = $4, generated_on = $5, \
-           generated_at = $6, changes = $7, changes_omitted = $8",
+        // DRAFT_VERSION: $1 stream, $2 version, $3 sha, $4 cut, $5 on, $6 at, $7 changes,
+        // $8 omitted, $9 snapshot
+        "INSERT INTO rm_report_versions (stream_id, version, status, sha256, cut, snapshot, \
+           generated_on, generated_at, changes, changes_omitted) \
+         VALUES ($1, $2, 'draft', $3, $4, $9, $5, $6, $7, $8) \
+         ON CONFLICT (stream_id, version) DO UPDATE SET status = 'draft', sha256 = $3, cut = $4, \
+           snapshot = $9, generated_on = $5, generated_at = $6, changes = $7, changes_omitted = $8",
         // DRAFT_REPORT: $1 stream, $2 fund, $3 kind, $4 year, $5 start, $6 end, $7 due,
         // $8 version, $9 sha, $10 at
         "INSERT INTO rm_reports (stream_id, fund_id, kind, year, period_start, period_end, due, \
@@ -98,6 +101,7 @@ impl Projection for ReportsProjection {
                 version,
                 sha256,
                 cut,
+                snapshot,
                 changes,
                 changes_omitted,
                 on,
@@ -115,6 +119,7 @@ impl Projection for ReportsProjection {
                             Box::new(at),
                             Box::new(serde_json::to_value(&changes)?),
                             Box::new(i32::try_from(changes_omitted)?),
+                            Box::new(snapshot),
                         ],
                     ),
                     Write::new(
@@ -236,8 +241,11 @@ pub struct VersionView {
     pub status: String,
     /// Hex sha256 of the canonical bytes.
     pub sha256: String,
-    /// The cut of the log it was computed from.
+    /// The cut of the log it was computed from (the snapshot's `xmin`).
     pub cut: i64,
+    /// The snapshot of the log it was computed from: the document holds exactly the events
+    /// of the transactions visible in it.
+    pub snapshot: String,
     /// The day it was (last) generated.
     pub generated_on: NaiveDate,
     /// When.
@@ -363,7 +371,7 @@ pub async fn versions(
     let rows = client
         .query(
             "SELECT version, status, sha256, cut, generated_on, generated_at, filed_on, filed_at, \
-               filed_by, changes, changes_omitted FROM rm_report_versions \
+               filed_by, changes, changes_omitted, snapshot FROM rm_report_versions \
              WHERE stream_id = $1 ORDER BY version",
             &[&stream_id],
         )
@@ -382,6 +390,7 @@ pub async fn versions(
             filed_by: r.get(8),
             changes: r.get(9),
             changes_omitted: r.get(10),
+            snapshot: r.get(11),
         })
         .collect())
 }

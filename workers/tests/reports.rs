@@ -59,6 +59,7 @@ async fn a_draft_is_filed_once_and_regenerates_byte_for_byte_from_its_cut() {
             version: 1,
             sha256: v1.sha256.clone(),
             cut: v1.cut,
+            snapshot: v1.snapshot.clone(),
             changes: Vec::new(),
             changes_omitted: 0,
             on: d("2024-07-05"),
@@ -72,6 +73,7 @@ async fn a_draft_is_filed_once_and_regenerates_byte_for_byte_from_its_cut() {
     assert_eq!(payload["sha256"], v1.sha256.as_str());
     assert_eq!(payload["cut"], v1.cut);
     assert_eq!(actor, worker::ACTOR);
+    assert_eq!(payload["snapshot"], v1.snapshot.as_str());
     assert_eq!(check_cut(&db, f.id, H1_2024).await, Some(v1.cut));
 
     // The document is kept under its hash, and says what the log said by 30 June: A paid,
@@ -91,7 +93,7 @@ async fn a_draft_is_filed_once_and_regenerates_byte_for_byte_from_its_cut() {
     assert_eq!(doc["cash"]["at_custodian"], "30000000.00");
 
     // Regenerated from its cut: the same bytes.
-    let again = generate::generate(&db.pool, f.id, &H1_2024, Some(v1.cut))
+    let again = generate::generate(&db.pool, f.id, &H1_2024, Some(&v1.snapshot))
         .await
         .unwrap();
     assert_eq!(again, v1);
@@ -135,7 +137,7 @@ async fn a_draft_is_filed_once_and_regenerates_byte_for_byte_from_its_cut() {
         .unwrap();
     assert!(fresh.cut > v1.cut);
     assert_ne!(fresh.sha256, v1.sha256);
-    let from_cut = generate::generate(&db.pool, f.id, &H1_2024, Some(v1.cut))
+    let from_cut = generate::generate(&db.pool, f.id, &H1_2024, Some(&v1.snapshot))
         .await
         .unwrap();
     assert_eq!(from_cut, v1);
@@ -203,6 +205,7 @@ async fn an_event_recorded_late_but_effective_in_the_period_makes_an_amendment()
         changes,
         changes_omitted,
         on,
+        ..
     }] = amended.events.as_slice()
     else {
         panic!("not one draft: {:?}", amended.events);
@@ -263,7 +266,7 @@ async fn an_event_recorded_late_but_effective_in_the_period_makes_an_amendment()
         document_row(&db, &v1.sha256).await,
         Some((v1.bytes.clone(), v1_created))
     );
-    let from_v1_cut = generate::generate(&db.pool, f.id, &H1_2024, Some(v1.cut))
+    let from_v1_cut = generate::generate(&db.pool, f.id, &H1_2024, Some(&v1.snapshot))
         .await
         .unwrap();
     assert_eq!(from_v1_cut, v1);
@@ -534,6 +537,7 @@ async fn a_draft_from_an_older_cut_never_replaces_one_from_a_newer_cut() {
         period: H1_2024,
         sha256: stale.sha256.clone(),
         cut: stale.cut,
+        snapshot: stale.snapshot.clone(),
         changes: Vec::new(),
         changes_omitted: 0,
         on: d(on),

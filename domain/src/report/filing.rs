@@ -55,8 +55,12 @@ pub struct ReportVersion {
     pub status: VersionStatus,
     /// Hex sha256 of the canonical bytes.
     pub sha256: String,
-    /// The cut of the log the document was computed from.
+    /// The cut of the log the document was computed from: the oldest transaction id still
+    /// open then (orders generations).
     pub cut: i64,
+    /// The snapshot of the log the document was computed from (`pg_snapshot` text): exactly
+    /// the events it saw.
+    pub snapshot: String,
     /// The day it was (last) generated.
     pub generated_on: NaiveDate,
     /// The day it was filed.
@@ -108,6 +112,8 @@ pub enum FilingCommand {
         sha256: String,
         /// The cut of the log it was computed from.
         cut: i64,
+        /// The snapshot of the log it was computed from.
+        snapshot: String,
         /// What differs from the last filed version, computed by the caller against that
         /// version's document (ignored when nothing was filed).
         changes: Vec<Change>,
@@ -143,6 +149,8 @@ pub enum FilingEvent {
         sha256: String,
         /// The cut of the log it was computed from.
         cut: i64,
+        /// The snapshot of the log it was computed from.
+        snapshot: String,
         /// Against the last filed version (amendments).
         changes: Vec<Change>,
         /// Changes not listed.
@@ -266,6 +274,7 @@ impl Aggregate for ReportFiling {
                 period,
                 sha256,
                 cut,
+                snapshot,
                 changes,
                 changes_omitted,
                 on,
@@ -316,6 +325,7 @@ impl Aggregate for ReportFiling {
                     version,
                     sha256: sha256.clone(),
                     cut: *cut,
+                    snapshot: snapshot.clone(),
                     changes: if amendment {
                         changes.clone()
                     } else {
@@ -364,6 +374,7 @@ impl Aggregate for ReportFiling {
                 version,
                 sha256,
                 cut,
+                snapshot,
                 changes,
                 changes_omitted,
                 on,
@@ -375,6 +386,7 @@ impl Aggregate for ReportFiling {
                     status: VersionStatus::Draft,
                     sha256: sha256.clone(),
                     cut: *cut,
+                    snapshot: snapshot.clone(),
                     generated_on: *on,
                     filed_on: None,
                     changes: changes.clone(),

@@ -1,14 +1,18 @@
 //! Generating a report: the fund's events as of a cut of the log, folded by the domain
 //! (`domain::report::report`), into canonical bytes and their sha256.
 //!
-//! # The cut
+//! # The snapshot and the cut
 //! A document must be reproducible from the log years later, so it records exactly which
-//! events it saw. The generator reads in one `REPEATABLE READ` snapshot and takes as its cut
-//! the snapshot's `xmin`: every transaction with a smaller id has ended, so the events with
-//! `tx_id < cut` are a fixed set that no later commit can enter. Events of transactions still
-//! open at that moment are left for the next generation (they make an amendment if they
-//! change the document). Regenerating with the recorded cut reads the same events and gives
-//! the same bytes.
+//! events it saw. The generator reads in one `REPEATABLE READ` transaction and records its
+//! snapshot (`pg_current_snapshot()`, e.g. `2259:2262:2260`): an event is in the document iff
+//! its transaction is visible in that snapshot (`pg_visible_in_snapshot`), that is, had
+//! committed when the document was generated. Transactions still open then are not visible in
+//! it whatever they did later, so the set is fixed for ever, and regenerating with the
+//! recorded snapshot reads the same events and gives the same bytes. Events of those open
+//! transactions are left for the next generation (an amendment if they change the
+//! document). The snapshot's `xmin` is kept too as the **cut**: every transaction below it had
+//! ended, so "the fund has events at or above the cut" is the scheduler's cheap test for
+//! "something may have changed".
 //!
 //! # Which streams
 //! The fund's own stream, its committee (`committee-<fund>`), and every project, resolution
@@ -38,8 +42,10 @@ const STREAM_TYPES: [&str; 5] = [
 /// A fund's events as of a cut, by stream.
 #[derive(Debug, Clone, Default)]
 pub struct FundHistory {
-    /// The cut: events of transactions with a smaller id.
+    /// The snapshot's `xmin`.
     pub cut: i64,
+    /// The snapshot the events were read in (`pg_snapshot` text).
+    pub snapshot: String,
     /// The fund's stream.
     pub fund: Vec<FundEvent>,
     /// Its committee.
@@ -61,8 +67,10 @@ pub struct Generated {
     pub bytes: Vec<u8>,
     /// Their sha256, lowercase hex.
     pub sha256: String,
-    /// The cut of the log it was computed from.
+    /// The cut of the log it was computed from (the snapshot's `xmin`).
     pub cut: i64,
+    /// The snapshot of the log it was computed from.
+    pub snapshot: String,
 }
 
 /// Why a report could not be generated.
@@ -81,8 +89,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Reads the fund's history as of `cut`, or as of a fresh cut taken now.
-pub async fn load(pool: &PgPool, fund: FundId, cut: Option<i64>) -> anyhow::Result<FundHistory> {
+/// Reads the fund's history as seen in `snapshot`, or in a fresh snapshot taken now.
+pub async fn load(
+    pool: &PgPool,
+    fund: FundId,
+    snapshot: Option<&str>,
+) -> anyhow::Result<FundHistory> {
     let mut client = pool.get().await?;
     let tx = client
         .build_transaction()
@@ -90,33 +102,41 @@ pub async fn load(pool: &PgPool, fund: FundId, cut: Option<i64>) -> anyhow::Resu
         .read_only(true)
         .start()
         .await?;
-    let cut = match cut {
-        Some(cut) => cut,
+    let snapshot: String = match snapshot {
+        Some(s) => s.to_owned(),
         None => tx
-            .query_one(
-                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::int8",
-                &[],
-            )
+            .query_one("SELECT pg_current_snapshot()::text", &[])
             .await?
             .get(0),
     };
+    let cut: i64 = tx
+        .query_one(
+            "SELECT pg_snapshot_xmin($1::text::pg_snapshot)::text::int8",
+            &[&snapshot],
+        )
+        .await
+        .context("not a pg_snapshot")?
+        .get(0);
     let types: Vec<String> = STREAM_TYPES.iter().map(|s| (*s).to_owned()).collect();
     let rows = tx
         .query(
             &format!(
                 "WITH s AS (SELECT stream_id FROM events \
                    WHERE stream_version = 1 AND payload->>'fund_id' = $1 \
-                     AND stream_type = ANY($2) AND tx_id < $3::int8::text::xid8) \
+                     AND stream_type = ANY($2) \
+                     AND pg_visible_in_snapshot(tx_id, $3::text::pg_snapshot)) \
                  SELECT {EVENT_COLUMNS} FROM events \
-                 WHERE stream_id IN (SELECT stream_id FROM s) AND tx_id < $3::int8::text::xid8 \
+                 WHERE stream_id IN (SELECT stream_id FROM s) \
+                   AND pg_visible_in_snapshot(tx_id, $3::text::pg_snapshot) \
                  ORDER BY stream_id, stream_version"
             ),
-            &[&fund.to_string(), &types, &cut],
+            &[&fund.to_string(), &types, &snapshot],
         )
         .await?;
     tx.commit().await?;
     let mut history = FundHistory {
         cut,
+        snapshot,
         events: rows.len(),
         ..FundHistory::default()
     };
@@ -165,20 +185,22 @@ pub fn compute(history: &FundHistory, period: &Period) -> Result<Report, ReportE
     )
 }
 
-/// Generates the report of `fund` for `period` as of `cut` (a fresh cut when `None`).
+/// Generates the report of `fund` for `period` from the events visible in `snapshot` (a
+/// fresh snapshot when `None`).
 pub async fn generate(
     pool: &PgPool,
     fund: FundId,
     period: &Period,
-    cut: Option<i64>,
+    snapshot: Option<&str>,
 ) -> Result<Generated, GenerateError> {
-    let history = load(pool, fund, cut).await?;
+    let history = load(pool, fund, snapshot).await?;
     let report = compute(&history, period)?;
     let bytes = report_bytes(&report);
     Ok(Generated {
         sha256: sha256_hex(&bytes),
         bytes,
         cut: history.cut,
+        snapshot: history.snapshot,
     })
 }
 

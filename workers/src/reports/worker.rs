@@ -97,6 +97,7 @@ pub async fn record_draft(
         period,
         sha256: generated.sha256.clone(),
         cut: generated.cut,
+        snapshot: generated.snapshot.clone(),
         changes,
         changes_omitted,
         on: today,

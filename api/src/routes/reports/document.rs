@@ -79,7 +79,7 @@ async fn canonical(
     {
         return Ok(bytes);
     }
-    let generated = generate::generate(&state.pool, FundId(fund), period, Some(version.cut))
+    let generated = generate::generate(&state.pool, FundId(fund), period, Some(&version.snapshot))
         .await
         .map_err(ApiError::internal)?;
     if generated.sha256 != version.sha256 {
@@ -249,9 +249,10 @@ pub async fn verify_version(
         .await
         .map_err(ApiError::internal)?
         .map(|b| sha256_hex(&b));
-    let regenerated = generate::generate(&state.pool, FundId(fund), &period, Some(version.cut))
-        .await
-        .map_err(ApiError::internal)?;
+    let regenerated =
+        generate::generate(&state.pool, FundId(fund), &period, Some(&version.snapshot))
+            .await
+            .map_err(ApiError::internal)?;
     let body = Verification {
         version: version.version,
         matches: stored.as_deref() == Some(version.sha256.as_str())
