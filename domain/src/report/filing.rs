@@ -340,6 +340,9 @@ impl Aggregate for ReportFiling {
                 sha256,
                 on,
             } => {
+                if !valid_hash(sha256) {
+                    return Err(FilingError::InvalidHash);
+                }
                 if let Some(v) = self
                     .versions
                     .iter()

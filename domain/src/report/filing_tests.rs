@@ -230,7 +230,7 @@ fn a_draft_for_another_fund_or_a_bad_hash_is_refused() {
         on: d("2024-07-02"),
     };
     assert_eq!(code(&history, &bad), "invalid_sha256");
-    assert_eq!(code(&history, &file(1, 'A')), "report_draft_changed");
+    assert_eq!(code(&history, &file(1, 'A')), "invalid_sha256");
 }
 
 #[test]

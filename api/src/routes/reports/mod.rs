@@ -226,11 +226,6 @@ pub async fn file(
     let version = u32::try_from(version)
         .map_err(|_| ApiError::InvalidPath("version must be positive".to_owned()))?;
     let period = period(&kind, year)?;
-    // A malformed hash is a bad body, not a draft that changed since it was reviewed.
-    let sha256 = &body.value.sha256;
-    if false && sha256.len() != 64 || !sha256.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-        return Err(ApiError::rejected(&filing::FilingError::InvalidHash));
-    }
     let command = FilingCommand::File {
         version,
         sha256: body.value.sha256.clone(),

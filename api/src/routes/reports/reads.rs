@@ -145,7 +145,7 @@ async fn list(
     };
     // The status is filtered as `access` sees it: to an LP a report with an amendment open
     // is `filed`, and `amendment_draft` matches nothing.
-    let status: Option<String> = None;
+    let status = filter.status.take();
     let items = reports::list(&**client, &filter, state.today())
         .await
         .map_err(ApiError::internal)?
@@ -161,6 +161,7 @@ async fn list(
 /// A report as `access` may see it: an LP does not see the open draft (nor its number).
 fn for_access(mut view: ReportView, access: Access) -> ReportView {
     if access == Access::FiledOnly {
+        view.latest_version = view.filed_version.unwrap_or(view.latest_version);
         view.draft_version = None;
         view.draft_sha256 = None;
         view.status = "filed".to_owned();
