@@ -4,8 +4,8 @@
 use crate::dto;
 use crate::error::Problem;
 use crate::routes::{
-    capital, committee, exemption, funds, investments, ledger, lifecycle, ops, portfolio,
-    project_reads, projects, reports, resolutions, sub_funds,
+    access_log, capital, committee, exemption, funds, investments, ledger, lifecycle, ops,
+    portfolio, project_reads, projects, reports, resolutions, sub_funds,
 };
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -94,6 +94,7 @@ use utoipa::{Modify, OpenApi};
         reports::reads::report,
         reports::document::version_document,
         reports::document::verify_version,
+        access_log::access_log,
         ops::healthz,
         ops::readyz,
         ops::metrics,

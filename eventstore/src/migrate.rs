@@ -33,6 +33,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0005_reports",
         include_str!("../../migrations/0005_reports.sql"),
     ),
+    (
+        6,
+        "0006_access_log",
+        include_str!("../../migrations/0006_access_log.sql"),
+    ),
 ];
 
 const LOCK_KEY: i64 = 0x0066_756e_646d_6967; // "fundmig"

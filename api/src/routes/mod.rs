@@ -1,6 +1,7 @@
 //! The route table: the one list of (method, path, handler) the router is built from and the
 //! OpenAPI document is checked against, and the fallbacks for unknown routes and methods.
 
+pub mod access_log;
 pub mod capital;
 mod command;
 pub mod committee;
@@ -383,6 +384,11 @@ pub fn table() -> Vec<Route> {
             reports::file,
         ),
         route(Verb::Get, "/reports", reports::reads::all_reports),
+        route(
+            Verb::Get,
+            "/funds/{fund_id}/access-log",
+            access_log::access_log,
+        ),
         route(Verb::Get, "/healthz", ops::healthz),
         route(Verb::Get, "/readyz", ops::readyz),
         route(Verb::Get, "/metrics", ops::metrics),

@@ -216,6 +216,7 @@ pub async fn package(
     AppPath((fund, case)): AppPath<(Uuid, Uuid)>,
     AppQuery(query): AppQuery<PackageQuery>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
 ) -> Result<Response, ApiError> {
     let as_html = match query.format.as_deref() {
         Some("html") => true,
@@ -231,6 +232,14 @@ pub async fn package(
             .is_some_and(|a| a.contains("text/html")),
     };
     let case = view(&state, &auth, fund, case).await?;
+    crate::routes::access_log::record(
+        &state,
+        &auth,
+        fund,
+        crate::routes::access_log::Read::EvidencePackage,
+        &uri,
+    )
+    .await?;
     let events = packaged(&state, &case).await?;
     let package = EvidencePackage {
         generated_at: state.now(),

@@ -9,10 +9,11 @@ use crate::auth::Authenticated;
 use crate::dto::reports::Verification;
 use crate::error::ApiError;
 use crate::extract::{AppJson, AppPath, AppQuery};
+use crate::routes::access_log::{self, Read};
 use crate::routes::ledger::ReadProblems;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use domain::report::filing;
 use domain::FundId;
@@ -145,6 +146,7 @@ pub async fn version_document(
     AppPath(path): AppPath<VersionPath>,
     AppQuery(query): AppQuery<DocumentQuery>,
     headers: HeaderMap,
+    uri: Uri,
 ) -> Result<Response, ApiError> {
     let format = format(&query, &headers)?;
     let VersionPath {
@@ -154,6 +156,7 @@ pub async fn version_document(
         version: number,
     } = path;
     let (version, period) = find_version(&state, &auth, (fund, &kind, year, number)).await?;
+    access_log::record(&state, &auth, fund, Read::ReportDocument, &uri).await?;
     let bytes = canonical(&state, fund, &version, &period).await?;
     let extra = vec![
         ("fund_id".to_owned(), fund.to_string()),
@@ -237,6 +240,7 @@ pub async fn verify_version(
     State(state): State<AppState>,
     auth: Authenticated,
     AppPath(path): AppPath<VersionPath>,
+    uri: Uri,
 ) -> Result<Response, ApiError> {
     let VersionPath {
         fund_id: fund,
@@ -245,6 +249,7 @@ pub async fn verify_version(
         version: number,
     } = path;
     let (version, period) = find_version(&state, &auth, (fund, &kind, year, number)).await?;
+    access_log::record(&state, &auth, fund, Read::ReportVerification, &uri).await?;
     let stored = generate::document(&state.pool, &version.sha256)
         .await
         .map_err(ApiError::internal)?
