@@ -129,7 +129,10 @@ fn every_error_response_is_problem_json() {
             let secured = op.get("security").is_some();
             assert_eq!(
                 secured,
-                path.starts_with("/funds") || path.starts_with("/me/") || path == "/reports",
+                path.starts_with("/funds")
+                    || path.starts_with("/me/")
+                    || path == "/reports"
+                    || path == "/events",
                 "{method} {path}: security"
             );
         }

@@ -2,6 +2,7 @@
 //! OpenAPI document is checked against, and the fallbacks for unknown routes and methods.
 
 pub mod access_log;
+pub mod audit;
 pub mod capital;
 mod command;
 pub mod committee;
@@ -384,6 +385,7 @@ pub fn table() -> Vec<Route> {
             reports::file,
         ),
         route(Verb::Get, "/reports", reports::reads::all_reports),
+        route(Verb::Get, "/events", audit::events),
         route(
             Verb::Get,
             "/funds/{fund_id}/access-log",
