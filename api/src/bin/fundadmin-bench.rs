@@ -5,6 +5,11 @@
 //! single-event commands through the repository at 1, 8 and 32 concurrent writers; the raw
 //! PostgreSQL rate of single-row INSERT transactions at 32 connections (the yardstick) and
 //! the ratio; relay throughput to JetStream; projection catch-up from PostgreSQL.
+//!
+//! `fundadmin-bench report` measures report generation on a synthetic fund of 500
+//! investments and 50,000 events built through the domain commands (see `bench/report.rs`):
+//! the pure fold, the load, end to end (`workers::reports::generate::generate`) as median and
+//! p95, 100 reports in a row, the document size and the peak memory.
 
 use anyhow::{bail, Context};
 use domain::{Aggregate, DomainEvent, Rejection};
@@ -15,6 +20,9 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
+
+#[path = "bench/report.rs"]
+mod report;
 
 #[derive(Default, Clone)]
 struct Counter {
@@ -98,8 +106,8 @@ fn env(name: &str, default: &str) -> String {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let what = std::env::args().nth(1).unwrap_or_else(|| "append".into());
-    if what != "append" {
-        bail!("unknown benchmark {what:?}; known: append");
+    if what != "append" && what != "report" && what != "report-measure" {
+        bail!("unknown benchmark {what:?}; known: append, report");
     }
     let seconds: u64 = env("BENCH_SECONDS", "5").parse().context("BENCH_SECONDS")?;
     let base = env(
@@ -107,6 +115,10 @@ async fn main() -> anyhow::Result<()> {
         "postgres://postgres@127.0.0.1:5432/fundadmin",
     );
     let url = eventstore::pool::with_database(&base, "fundadmin_bench");
+    if what == "report-measure" {
+        // The second half of `report`, in a fresh process, on the database it seeded.
+        return report::measure(&connect_pool(&url, 8)?).await;
+    }
     recreate_database(&base, "fundadmin_bench").await?;
     {
         let (mut client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
@@ -116,6 +128,9 @@ async fn main() -> anyhow::Result<()> {
         let _ = conn.await;
     }
     let pool = connect_pool(&url, 40)?;
+    if what == "report" {
+        return report::run(&pool).await;
+    }
     let window = Duration::from_secs(seconds);
     let machine = machine();
 
@@ -193,7 +208,16 @@ fn machine() -> String {
     let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(0);
-    format!("{cpus} cpus, {}", std::env::consts::ARCH)
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, m)| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown cpu".into());
+    format!("{cpus} cpus, {}, {model}", std::env::consts::ARCH)
 }
 
 async fn recreate_database(base: &str, name: &str) -> anyhow::Result<()> {
