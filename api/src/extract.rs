@@ -60,7 +60,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 }
 
 /// Parses a JSON body: syntax errors are `invalid_json` (400), data errors (wrong types,
-/// unknown or missing fields, values out of format) `invalid_request` (422).
+/// unknown or missing fields, values out of format, a NUL character in a string)
+/// `invalid_request` (422).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // Syntax first, whatever the shape: `{} trailing` is malformed, not a missing field.
     if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
@@ -68,12 +69,33 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "the body is not valid JSON: {e}"
         )));
     }
+    if has_nul(bytes) {
+        return Err(ApiError::InvalidRequest(
+            "strings must not contain the NUL character (\\u0000)".to_owned(),
+        ));
+    }
     match axum::Json::<T>::from_bytes(bytes) {
         Ok(axum::Json(value)) => Ok(value),
         Err(JsonRejection::JsonDataError(e)) => Err(ApiError::InvalidRequest(e.body_text())),
         Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::InvalidJson(e.body_text())),
         Err(other) => Err(ApiError::InvalidJson(other.body_text())),
     }
+}
+
+/// Whether a (syntactically valid) JSON body has U+0000 in a string or a key: PostgreSQL text
+/// and jsonb cannot hold it, so it would fail in the store instead of as the client's mistake.
+fn has_nul(bytes: &[u8]) -> bool {
+    fn walk(value: &serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::String(s) => s.contains('\0'),
+            serde_json::Value::Array(items) => items.iter().any(walk),
+            serde_json::Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || walk(v)),
+            _ => false,
+        }
+    }
+    // A raw NUL is not valid JSON; an escaped one is spelled `\u0000` (cheap to rule out).
+    bytes.windows(6).any(|w| w == b"\\u0000")
+        && serde_json::from_slice::<serde_json::Value>(bytes).is_ok_and(|v| walk(&v))
 }
 
 /// `application/json` or any `application/*+json`, parameters ignored.
@@ -109,7 +131,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for AppPath
     }
 }
 
-/// Query parameters; a malformed query is `400 invalid_query`.
+/// Query parameters; a malformed query (or one with `%00`) is `400 invalid_query`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AppQuery<T>(pub T);
 
@@ -117,6 +139,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for AppQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        // A NUL character (`%00`) cannot reach PostgreSQL text; refuse it as malformed.
+        if parts.uri.query().is_some_and(|q| q.contains("%00")) {
+            return Err(ApiError::InvalidQuery(
+                "query parameters must not contain the NUL character (%00)".to_owned(),
+            ));
+        }
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(v)| AppQuery(v))
@@ -256,6 +284,40 @@ mod tests {
         assert_ne!(base, a.request_hash(&Method::POST, "/fund", b"s{}"));
         assert_ne!(base, b.request_hash(&Method::POST, "/funds", b"{}"));
         assert_eq!(base, a.request_hash(&Method::POST, "/funds", b"{}"));
+    }
+
+    #[test]
+    fn nul_characters_are_refused_as_invalid_requests() {
+        type V = serde_json::Value;
+        for bad in [
+            r#"{"name":"a\u0000b"}"#,
+            r#"{"a\u0000":1}"#,
+            r#"[1,{"x":["\u0000"]}]"#,
+        ] {
+            let err = parse_json::<V>(bad.as_bytes()).unwrap_err();
+            assert!(matches!(err, ApiError::InvalidRequest(_)), "{bad}: {err:?}");
+        }
+        // An escaped backslash followed by `u0000` is text, not NUL.
+        let ok = parse_json::<V>(br#"{"name":"a\\u0000b"}"#).unwrap();
+        assert_eq!(ok["name"], "a\\u0000b");
+    }
+
+    #[tokio::test]
+    async fn a_nul_character_in_the_query_is_invalid_query() {
+        type Q = AppQuery<std::collections::HashMap<String, String>>;
+        let (mut parts, ()) = axum::http::Request::builder()
+            .uri("/funds?status=a%00b")
+            .body(())
+            .unwrap()
+            .into_parts();
+        let r = Q::from_request_parts(&mut parts, &()).await;
+        assert!(matches!(r, Err(ApiError::InvalidQuery(_))));
+        let (mut parts, ()) = axum::http::Request::builder()
+            .uri("/funds?status=a%01b")
+            .body(())
+            .unwrap()
+            .into_parts();
+        assert!(Q::from_request_parts(&mut parts, &()).await.is_ok());
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! follows the last of them and lasts until the fund is closed (a recorded fact, not a date
 //! of the terms).
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// A phase of the fund's life.
@@ -97,8 +97,11 @@ impl crate::Rejection for PhaseError {
     }
 }
 
+/// `date` plus `months`, within the calendar: dates are written ISO 8601 with four-digit
+/// years, so a phase may not start after 9999-12-31.
 fn add_months(date: NaiveDate, months: u32) -> Result<NaiveDate, PhaseError> {
     date.checked_add_months(Months::new(months))
+        .filter(|d| d.year() <= 9999)
         .ok_or(PhaseError::InvalidPeriod)
 }
 
@@ -250,6 +253,18 @@ mod tests {
         assert_eq!(spans[1].from, d("2023-02-28"));
         assert_eq!(spans[1].to, Some(d("2028-02-28")));
         assert_eq!(spans[2].from, d("2028-02-29"));
+    }
+
+    #[test]
+    fn phases_end_within_four_digit_years() {
+        let mut t = terms("2021-09-01");
+        t.extension_months = vec![12 * 7970];
+        assert_eq!(schedule(&t).unwrap()[2].to, Some(d("9999-08-31")));
+        t.extension_months = vec![12 * 7971];
+        assert_eq!(schedule(&t), Err(PhaseError::InvalidPeriod));
+        t.extension_months = vec![];
+        t.exit_months = u32::MAX / 2;
+        assert_eq!(schedule(&t), Err(PhaseError::InvalidPeriod));
     }
 
     #[test]
