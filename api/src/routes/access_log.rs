@@ -149,6 +149,11 @@ pub async fn access_log(
     AppQuery(query): AppQuery<AccessLogQuery>,
 ) -> Result<Response, ApiError> {
     let limit = query.limit.unwrap_or(100);
+    if query.after.is_some_and(|a| a < 0) {
+        return Err(ApiError::InvalidQuery(
+            "after must not be negative".to_owned(),
+        ));
+    }
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::InvalidQuery(format!(
             "limit must be between 1 and {MAX_LIMIT}"
