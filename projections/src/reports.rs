@@ -8,7 +8,6 @@
 use crate::{Projection, Write};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::report::filing::FilingEvent;
-use domain::report::PeriodKind;
 use eventstore::RecordedEvent;
 use serde::Serialize;
 use tokio_postgres::{GenericClient, Row};
@@ -127,7 +126,7 @@ impl Projection for ReportsProjection {
                         vec![
                             Box::new(stream),
                             Box::new(fund_id.0),
-                            Box::new(kind_name(period.kind)),
+                            Box::new(period.kind.as_str()),
                             Box::new(period.year),
                             Box::new(period.start()?),
                             Box::new(period.end()?),
@@ -182,15 +181,6 @@ impl Projection for ReportsProjection {
                 ]
             }
         })
-    }
-}
-
-/// The name of a period kind in the API and the tables.
-pub fn kind_name(kind: PeriodKind) -> &'static str {
-    match kind {
-        PeriodKind::H1 => "h1",
-        PeriodKind::H2 => "h2",
-        PeriodKind::Annual => "annual",
     }
 }
 

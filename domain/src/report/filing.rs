@@ -26,12 +26,7 @@ use serde::{Deserialize, Serialize};
 
 /// The report stream of `fund` for `period`.
 pub fn stream_id(fund: FundId, period: Period) -> String {
-    let kind = match period.kind {
-        super::PeriodKind::H1 => "h1",
-        super::PeriodKind::H2 => "h2",
-        super::PeriodKind::Annual => "annual",
-    };
-    format!("report-{fund}-{kind}-{}", period.year)
+    format!("report-{fund}-{}-{}", period.kind.as_str(), period.year)
 }
 
 /// Where a version stands.

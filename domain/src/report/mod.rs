@@ -107,6 +107,24 @@ pub enum PeriodKind {
     Annual,
 }
 
+impl PeriodKind {
+    /// Its name in stream ids, the API and the read model: `h1`, `h2`, `annual`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodKind::H1 => "h1",
+            PeriodKind::H2 => "h2",
+            PeriodKind::Annual => "annual",
+        }
+    }
+
+    /// The kind named `name` (see [`PeriodKind::as_str`]).
+    pub fn parse(name: &str) -> Option<PeriodKind> {
+        [PeriodKind::H1, PeriodKind::H2, PeriodKind::Annual]
+            .into_iter()
+            .find(|k| k.as_str() == name)
+    }
+}
+
 /// A reporting period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Period {

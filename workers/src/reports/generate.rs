@@ -31,7 +31,7 @@ use eventstore::{PgPool, RecordedEvent};
 use sha2::{Digest, Sha256};
 
 /// The stream types a report reads.
-const STREAM_TYPES: [&str; 5] = [
+pub const STREAM_TYPES: [&str; 5] = [
     "fund",
     "committee",
     "project",

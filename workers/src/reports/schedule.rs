@@ -28,15 +28,6 @@ use uuid::Uuid;
 /// inside them.
 pub const SWEEP_AFTER: TimeDelta = TimeDelta::days(1);
 
-/// Stream types whose events a report reads.
-const STREAM_TYPES: [&str; 5] = [
-    "fund",
-    "committee",
-    "project",
-    "resolution",
-    "exemption_case",
-];
-
 /// A request for a draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Request {
@@ -94,7 +85,10 @@ pub async fn due(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Request>> {
     let client = pool.get().await?;
-    let types: Vec<String> = STREAM_TYPES.iter().map(|s| (*s).to_owned()).collect();
+    let types: Vec<String> = super::generate::STREAM_TYPES
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
     let funds = client
         .query(
             "SELECT f.stream_id, (f.payload->>'establishment_date')::date, f.recorded_at, \

@@ -88,12 +88,7 @@ pub(crate) fn access_kind(principal: &Principal) -> Result<Access, ApiError> {
 
 /// A period kind from the path or a query (`h1`, `h2`, `annual`).
 pub(crate) fn parse_kind(kind: &str) -> Option<PeriodKind> {
-    match kind {
-        "h1" => Some(PeriodKind::H1),
-        "h2" => Some(PeriodKind::H2),
-        "annual" => Some(PeriodKind::Annual),
-        _ => None,
-    }
+    PeriodKind::parse(kind)
 }
 
 /// The period of the path, checked.
