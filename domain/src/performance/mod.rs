@@ -18,6 +18,14 @@
 //! the same one. The present value of the same sign at both ends of the bracket: the rate is
 //! outside it or there is an even number of roots in it ([`PerformanceError::RateOutOfRange`]).
 //!
+//! Speed without floating point in the result: before each halving the sign of the present
+//! value at the midpoint is first estimated in `f64` (`sign_filter`). Only when that estimate
+//! is beyond doubt — its magnitude above 10⁻⁸ of the flows' total magnitude, thousands of
+//! times the `f64` error bound — is it used; otherwise the decimal present value decides. So
+//! every halving goes the way the decimal evaluation would send it, the bracket and the rate
+//! are the decimal bisection's to the digit on every platform, and only the few halvings near
+//! the root pay for decimal `ln`/`exp`.
+//!
 //! # Gross and net
 //! - Gross IRR ([`gross_irr`]): the fund's flows with its investments — injections paid out,
 //!   proceeds received, and the holdings' NAV received on the as-of date.
@@ -34,6 +42,7 @@
 //! plus the cash.
 
 mod decimal_math;
+mod sign_filter;
 
 #[cfg(test)]
 mod tests;
@@ -114,6 +123,12 @@ impl crate::Rejection for PerformanceError {
 /// The annual internal rate of return of `flows` (actual/365), rounded half away from zero to
 /// [`RATE_DECIMALS`] places; see the [module documentation](self) for the method.
 pub fn xirr(flows: &[CashFlow]) -> Result<Option<Decimal>, PerformanceError> {
+    Ok(solve(flows, true)?.map(|rate| rounded(rate, RATE_DECIMALS)))
+}
+
+/// The unrounded rate of [`xirr`], with the `f64` sign filter (`filter`) or with every sign
+/// decided in decimal (the two agree to the digit: a test holds them to it).
+fn solve(flows: &[CashFlow], filter: bool) -> Result<Option<Decimal>, PerformanceError> {
     let has_out = flows.iter().any(|f| f.amount.as_decimal() < Decimal::ZERO);
     let has_in = flows.iter().any(|f| f.amount.is_positive());
     let (Some(first), Some(last)) = (
@@ -136,27 +151,36 @@ pub fn xirr(flows: &[CashFlow]) -> Result<Option<Decimal>, PerformanceError> {
     let lo_sign = present_value_sign(&dated, last_day, lo)?;
     let hi_sign = present_value_sign(&dated, last_day, hi)?;
     if lo_sign == Ordering::Equal {
-        return Ok(Some(rounded(lo, RATE_DECIMALS)));
+        return Ok(Some(lo));
     }
     if hi_sign == Ordering::Equal {
-        return Ok(Some(rounded(hi, RATE_DECIMALS)));
+        return Ok(Some(hi));
     }
     if lo_sign == hi_sign {
         return Err(PerformanceError::RateOutOfRange);
     }
     let tolerance = Decimal::new(1, 10);
+    let estimate = if filter {
+        sign_filter::SignFilter::new(&dated, last_day)
+    } else {
+        None
+    };
     for _ in 0..MAX_BISECTIONS {
         if hi - lo <= tolerance {
             break;
         }
         let mid = (lo + hi) / Decimal::TWO;
-        match present_value_sign(&dated, last_day, mid)? {
-            Ordering::Equal => return Ok(Some(rounded(mid, RATE_DECIMALS))),
+        let sign = match estimate.as_ref().and_then(|f| f.sign(mid)) {
+            Some(sign) => sign,
+            None => present_value_sign(&dated, last_day, mid)?,
+        };
+        match sign {
+            Ordering::Equal => return Ok(Some(mid)),
             sign if sign == lo_sign => lo = mid,
             _ => hi = mid,
         }
     }
-    Ok(Some(rounded((lo + hi) / Decimal::TWO, RATE_DECIMALS)))
+    Ok(Some((lo + hi) / Decimal::TWO))
 }
 
 /// The sign of the present value of `(day, amount)` flows at `rate`, taken at day 0 when

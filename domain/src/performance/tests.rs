@@ -261,6 +261,30 @@ fn single_investment(cost: i64, value: i64, days: i64) -> Vec<CashFlow> {
     ]
 }
 
+/// Flows of an investment-like history: an outflow first, then `n` flows of either sign.
+fn mixed_flows() -> impl Strategy<Value = Vec<CashFlow>> {
+    let flow = (0i64..11_000, -5_000_000_000i64..5_000_000_000);
+    (1i64..10_000_000_000, proptest::collection::vec(flow, 1..40)).prop_map(|(first, rest)| {
+        let start = day("2016-01-04");
+        std::iter::once((0, -first))
+            .chain(rest)
+            .map(|(days, fen)| CashFlow {
+                on: start + chrono::Days::new(days.unsigned_abs()),
+                amount: Money::from_fen(fen),
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn the_f64_filter_never_changes_a_rate_or_an_error(flows in mixed_flows()) {
+        // Unrounded: the same bracket to the last digit, or the same error.
+        prop_assert_eq!(solve(&flows, true), solve(&flows, false));
+    }
+}
+
 proptest! {
     #[test]
     fn a_single_investment_matches_the_closed_form(
@@ -299,4 +323,24 @@ fn the_largest_amounts_over_a_century_stay_in_range() {
     let v = single_investment(cost, cost / 1_000, days);
     let irr = xirr(&v).unwrap().unwrap();
     assert!((irr - closed_form(cost, cost / 1_000, days)).abs() <= dec("0.000001"));
+    assert_eq!(solve(&v, true), solve(&v, false));
+}
+
+#[test]
+fn the_f64_filter_agrees_at_the_edges_of_the_bracket() {
+    // Near −99.99 %, near +1,000 %, a root exactly at zero, and flows with several roots.
+    let cases = [
+        flows(&[("2000-01-01", "-100000000.00"), ("2030-01-01", "0.01")]),
+        flows(&[("2020-01-01", "-1.00"), ("2021-01-01", "10.99")]),
+        flows(&[("2020-01-01", "-100.00"), ("2021-06-01", "100.00")]),
+        flows(&[
+            ("2020-01-01", "-100.00"),
+            ("2021-01-01", "230.00"),
+            ("2022-01-01", "-132.00"),
+        ]),
+        excel_example(),
+    ];
+    for v in cases {
+        assert_eq!(solve(&v, true), solve(&v, false), "{v:?}");
+    }
 }
