@@ -195,3 +195,46 @@ async fn a_retry_after_success_gets_the_first_result_even_if_it_would_now_be_ref
     assert_eq!(again.stream_version, 1);
     assert_eq!(events(&db).await, 1);
 }
+
+#[test]
+fn decoding_from_text_upcasts_exactly_when_decoding_a_recorded_event_does() {
+    // `Tally` keeps the default `reads_as_stored` (never): both paths upcast schema 1.
+    let id = Uuid::now_v7();
+    let v1 = eventstore::types::decode_text::<TallyEvent>(id, "Added", 1, r#"{"amount":7}"#);
+    let v2 = eventstore::types::decode_text::<TallyEvent>(
+        id,
+        "Added",
+        2,
+        r#"{"amount":7,"currency":"USD"}"#,
+    );
+    let cny = TallyEvent::Added {
+        amount: 7,
+        currency: "CNY".into(),
+    };
+    assert_eq!(v1.unwrap(), cny);
+    assert_eq!(
+        v2.unwrap(),
+        TallyEvent::Added {
+            amount: 7,
+            currency: "USD".into()
+        }
+    );
+    // An unknown schema version is the upcaster's error, a wrong payload serde's.
+    let v3 = eventstore::types::decode_text::<TallyEvent>(id, "Added", 3, r#"{"amount":7}"#);
+    assert!(matches!(v3, Err(eventstore::types::DecodeError::Upcast(_))));
+    let bad = eventstore::types::decode_text::<TallyEvent>(id, "Added", 2, r#"{"amount":"x"}"#);
+    assert!(
+        matches!(bad, Err(eventstore::types::DecodeError::Payload { event_id, .. }) if event_id == id)
+    );
+}
+
+#[test]
+fn a_domain_event_is_read_from_text_as_stored() {
+    use domain::fund::FundEvent;
+    // Domain events are schema 1 and read as stored; other versions go to the upcaster,
+    // which has none and refuses them.
+    assert!(FundEvent::reads_as_stored("FundEstablished", 1));
+    assert!(!FundEvent::reads_as_stored("FundEstablished", 2));
+    let v2 = eventstore::types::decode_text::<FundEvent>(Uuid::now_v7(), "TermExtended", 2, "{}");
+    assert!(matches!(v2, Err(eventstore::types::DecodeError::Upcast(_))));
+}

@@ -136,6 +136,11 @@ impl ResolutionEvent {
 }
 
 impl DomainEvent for ResolutionEvent {
+    // No upcasters (the default `upcast`): every payload is schema version 1.
+    fn reads_as_stored(_event_type: &str, schema_version: i32) -> bool {
+        crate::aggregate::reads_version_1_as_stored(schema_version)
+    }
+
     fn event_type(&self) -> &'static str {
         match self {
             ResolutionEvent::ResolutionOpened { .. } => "ResolutionOpened",

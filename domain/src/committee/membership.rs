@@ -115,6 +115,11 @@ pub enum CommitteeEvent {
 }
 
 impl DomainEvent for CommitteeEvent {
+    // No upcasters (the default `upcast`): every payload is schema version 1.
+    fn reads_as_stored(_event_type: &str, schema_version: i32) -> bool {
+        crate::aggregate::reads_version_1_as_stored(schema_version)
+    }
+
     fn event_type(&self) -> &'static str {
         match self {
             CommitteeEvent::MemberAppointed { .. } => "MemberAppointed",

@@ -170,6 +170,11 @@ pub enum FundEvent {
 }
 
 impl DomainEvent for FundEvent {
+    // No upcasters (the default `upcast`): every payload is schema version 1.
+    fn reads_as_stored(_event_type: &str, schema_version: i32) -> bool {
+        crate::aggregate::reads_version_1_as_stored(schema_version)
+    }
+
     fn event_type(&self) -> &'static str {
         match self {
             FundEvent::FundEstablished { .. } => "FundEstablished",

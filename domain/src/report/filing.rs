@@ -172,6 +172,11 @@ pub enum FilingEvent {
 }
 
 impl DomainEvent for FilingEvent {
+    // No upcasters (the default `upcast`): every payload is schema version 1.
+    fn reads_as_stored(_event_type: &str, schema_version: i32) -> bool {
+        crate::aggregate::reads_version_1_as_stored(schema_version)
+    }
+
     fn event_type(&self) -> &'static str {
         match self {
             FilingEvent::DraftGenerated { .. } => "DraftGenerated",

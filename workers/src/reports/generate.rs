@@ -26,9 +26,10 @@ use domain::fund::FundEvent;
 use domain::project::ProjectEvent;
 use domain::report::{report, report_bytes, Period, Report, ReportError, ReportInputs};
 use domain::{DomainEvent, FundId};
-use eventstore::store::{row_to_event, EVENT_COLUMNS};
-use eventstore::{PgPool, RecordedEvent};
+use eventstore::types::decode_text;
+use eventstore::PgPool;
 use sha2::{Digest, Sha256};
+use tokio_postgres::Row;
 
 /// The stream types a report reads.
 pub const STREAM_TYPES: [&str; 5] = [
@@ -89,12 +90,36 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// The query of a fund's events in a snapshot (`$1` fund id text, `$2` stream types, `$3`
+/// snapshot text), by stream and version: only the columns a report reads, the payload as
+/// JSON text for [`decode_text`].
+pub const LOAD_QUERY: &str = "WITH s AS (SELECT stream_id FROM events \
+       WHERE stream_version = 1 AND payload->>'fund_id' = $1 \
+         AND stream_type = ANY($2) \
+         AND pg_visible_in_snapshot(tx_id, $3::text::pg_snapshot)) \
+     SELECT event_id, stream_id, stream_type, event_type, schema_version, payload::text \
+     FROM events \
+     WHERE stream_id IN (SELECT stream_id FROM s) \
+       AND pg_visible_in_snapshot(tx_id, $3::text::pg_snapshot) \
+     ORDER BY stream_id, stream_version";
+
 /// Reads the fund's history as seen in `snapshot`, or in a fresh snapshot taken now.
 pub async fn load(
     pool: &PgPool,
     fund: FundId,
     snapshot: Option<&str>,
 ) -> anyhow::Result<FundHistory> {
+    let (snapshot, cut, rows) = query(pool, fund, snapshot).await?;
+    history(snapshot, cut, &rows)
+}
+
+/// The rows of [`LOAD_QUERY`] in `snapshot` (or a fresh one), with the snapshot and its
+/// cut: the first half of [`load`].
+pub async fn query(
+    pool: &PgPool,
+    fund: FundId,
+    snapshot: Option<&str>,
+) -> anyhow::Result<(String, i64, Vec<Row>)> {
     let mut client = pool.get().await?;
     let tx = client
         .build_transaction()
@@ -119,33 +144,25 @@ pub async fn load(
         .get(0);
     let types: Vec<String> = STREAM_TYPES.iter().map(|s| (*s).to_owned()).collect();
     let rows = tx
-        .query(
-            &format!(
-                "WITH s AS (SELECT stream_id FROM events \
-                   WHERE stream_version = 1 AND payload->>'fund_id' = $1 \
-                     AND stream_type = ANY($2) \
-                     AND pg_visible_in_snapshot(tx_id, $3::text::pg_snapshot)) \
-                 SELECT {EVENT_COLUMNS} FROM events \
-                 WHERE stream_id IN (SELECT stream_id FROM s) \
-                   AND pg_visible_in_snapshot(tx_id, $3::text::pg_snapshot) \
-                 ORDER BY stream_id, stream_version"
-            ),
-            &[&fund.to_string(), &types, &snapshot],
-        )
+        .query(LOAD_QUERY, &[&fund.to_string(), &types, &snapshot])
         .await?;
     tx.commit().await?;
+    Ok((snapshot, cut, rows))
+}
+
+/// The rows of [`LOAD_QUERY`] decoded into the fund's history: the second half of [`load`].
+pub fn history(snapshot: String, cut: i64, rows: &[Row]) -> anyhow::Result<FundHistory> {
     let mut history = FundHistory {
         cut,
         snapshot,
         events: rows.len(),
         ..FundHistory::default()
     };
-    let events: Vec<RecordedEvent> = rows.iter().map(row_to_event).collect();
-    for stream in events.chunk_by(|a, b| a.stream_id == b.stream_id) {
+    for stream in rows.chunk_by(|a, b| a.get::<_, &str>(1) == b.get::<_, &str>(1)) {
         let Some(first) = stream.first() else {
             continue;
         };
-        match first.stream_type.as_str() {
+        match first.get::<_, &str>(2) {
             "fund" => history.fund = decode(stream)?,
             "committee" => history.committee = decode(stream)?,
             "project" => history.projects.push(decode(stream)?),
@@ -157,15 +174,14 @@ pub async fn load(
     Ok(history)
 }
 
-fn decode<E: DomainEvent>(stream: &[RecordedEvent]) -> anyhow::Result<Vec<E>> {
+fn decode<E: DomainEvent>(stream: &[Row]) -> anyhow::Result<Vec<E>> {
     stream
         .iter()
-        .map(|e| {
-            e.decode::<E>().with_context(|| {
-                format!(
-                    "decoding {} v{} of {}",
-                    e.event_type, e.stream_version, e.stream_id
-                )
+        .map(|row| {
+            let event_type: &str = row.get(3);
+            decode_text::<E>(row.get(0), event_type, row.get(4), row.get(5)).with_context(|| {
+                let stream_id: &str = row.get(1);
+                format!("decoding {event_type} of {stream_id}")
             })
         })
         .collect()

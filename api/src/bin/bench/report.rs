@@ -17,31 +17,26 @@
 //! and sha256) as median and p95 of `BENCH_REPORT_RUNS` runs (default 20) after a first call;
 //! `BENCH_REPORT_IN_A_ROW` (default 100) `generate` calls in a row, cycling over the funds
 //! seeded (`BENCH_REPORT_FUNDS`, default 1: then the same fund every time); `load` alone and
-//! its parts (query and transfer, rows into `RecordedEvent`s, payloads into domain events,
-//! freeing them, the server's execution time); the pure fold (`compute` on the loaded history) and the
+//! its parts (`generate::query`: snapshot, query and transfer; `generate::history`: rows into
+//! domain events; freeing them; the server's execution time); the pure fold (`compute` on the loaded history) and the
 //! serialization with its hash. The document is checked against the fold of the history as
 //! built in memory (printed, not asserted).
 
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
-use domain::committee::membership::CommitteeEvent;
 use domain::committee::membership::{self, Committee, CommitteeCommand};
-use domain::committee::ResolutionEvent;
 use domain::committee::{
     Attendee, Choice, Document, Mode, Resolution, ResolutionCommand, SeatHolder, Subject,
     SubjectKind,
 };
 use domain::eligibility::{ApplicationFacts, IpKind};
-use domain::exemption::ExemptionEvent;
 use domain::exemption::{CoveredPerson, ExemptionCase, ExemptionCommand, Role};
 use domain::fund::capital::{Lp, LpKind};
 use domain::fund::custody::MovementKind;
 use domain::fund::phases;
 use domain::fund::policy::{EligibilityPolicy, FundPolicy, InvestmentPolicy};
-use domain::fund::FundEvent;
 use domain::fund::{lifecycle, Fund, FundCommand, FundKind, FundTerms};
 use domain::investment::{Instrument, Proposal, Shareholder};
-use domain::project::ProjectEvent;
 use domain::project::{
     CompanyReport, DecisionFacts, DueDiligenceKind, FinancingRound, Project, ProjectCommand,
     ResearchOutcome, SupervisoryAction, Trigger,
@@ -51,10 +46,7 @@ use domain::{
     Aggregate, CallId, DistributionId, ExemptionCaseId, ExitId, FundId, LpId, MemberId, Money,
     MovementId, ObserverId, ProjectId, ResolutionId,
 };
-use eventstore::store::{row_to_event, EVENT_COLUMNS};
-use eventstore::{
-    EventStore, ExpectedVersion, Metadata, NewEvent, PgPool, RecordedEvent, StreamAppend,
-};
+use eventstore::{EventStore, ExpectedVersion, Metadata, NewEvent, PgPool, StreamAppend};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -210,12 +202,10 @@ pub async fn measure(pool: &PgPool) -> anyhow::Result<()> {
         history = generate::load(pool, fund, None).await?;
         load.push(t.elapsed());
     }
-    let (mut query, mut parse, mut decode, mut free) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut query, mut decode, mut free) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
-        let [q, p, d, f] = load_parts(pool, fund).await?;
+        let [q, d, f] = load_parts(pool, fund).await?;
         query.push(q);
-        parse.push(p);
         decode.push(d);
         free.push(f);
     }
@@ -247,7 +237,6 @@ pub async fn measure(pool: &PgPool) -> anyhow::Result<()> {
     let (load_med, load_p95) = stats(&load);
     let (e2e_med, e2e_p95) = stats(&end_to_end);
     let (query_med, query_p95) = stats(&query);
-    let (parse_med, parse_p95) = stats(&parse);
     let (decode_med, decode_p95) = stats(&decode);
     let (free_med, free_p95) = stats(&free);
     let row_s = row.as_secs_f64();
@@ -282,17 +271,8 @@ pub async fn measure(pool: &PgPool) -> anyhow::Result<()> {
         load_p95,
     );
     line("  load: snapshot + query + transfer", query_med, query_p95);
-    line(
-        "  load: rows → RecordedEvent (JSON parse)",
-        parse_med,
-        parse_p95,
-    );
-    line("  load: payloads → domain events", decode_med, decode_p95);
-    line(
-        "  load: freeing rows and RecordedEvents",
-        free_med,
-        free_p95,
-    );
+    line("  load: rows → domain events", decode_med, decode_p95);
+    line("  load: freeing rows and history", free_med, free_p95);
     println!(
         "{:<48} {:>10.1}{}",
         "  load query, server execution (EXPLAIN ANALYZE)",
@@ -352,9 +332,8 @@ pub async fn measure(pool: &PgPool) -> anyhow::Result<()> {
         "load_ms": { "median": load_med, "p95": load_p95 },
         "load_parts_ms": {
             "query_transfer": { "median": query_med, "p95": query_p95 },
-            "rows_to_recorded_events": { "median": parse_med, "p95": parse_p95 },
             "decode_domain_events": { "median": decode_med, "p95": decode_p95 },
-            "free_rows_and_recorded_events": { "median": free_med, "p95": free_p95 },
+            "free_rows_and_history": { "median": free_med, "p95": free_p95 },
             "server_execution": server_ms,
             "sort_spilled_to_disk": spilled,
         },
@@ -418,93 +397,35 @@ fn memory(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// The query of `generate::load`, copied from `workers/src/reports/generate.rs` to time its
-/// parts apart ($1 the fund, $2 the stream types, $3 the snapshot).
-fn load_query() -> String {
-    format!(
-        "WITH s AS (SELECT stream_id FROM events \
-           WHERE stream_version = 1 AND payload->>'fund_id' = $1 \
-             AND stream_type = ANY($2) \
-             AND pg_visible_in_snapshot(tx_id, $3::text::pg_snapshot)) \
-         SELECT {EVENT_COLUMNS} FROM events \
-         WHERE stream_id IN (SELECT stream_id FROM s) \
-           AND pg_visible_in_snapshot(tx_id, $3::text::pg_snapshot) \
-         ORDER BY stream_id, stream_version"
-    )
-}
-
-/// The stream types a report reads, as `generate::load` has them.
-fn stream_types() -> Vec<String> {
-    [
-        "fund",
-        "committee",
-        "project",
-        "resolution",
-        "exemption_case",
-    ]
-    .map(String::from)
-    .to_vec()
-}
-
-/// `generate::load`'s steps timed apart: the snapshot and query (server and transfer), the
-/// rows into `RecordedEvent`s (JSON parsing of payload and metadata), the payloads into
-/// domain events, and freeing the rows and `RecordedEvent`s.
-async fn load_parts(pool: &PgPool, fund: FundId) -> anyhow::Result<[Duration; 4]> {
+/// `generate::load`'s two halves timed apart: `generate::query` (the snapshot, the query,
+/// the transfer) and `generate::history` (the rows decoded into domain events), then freeing
+/// the rows and the history.
+async fn load_parts(pool: &PgPool, fund: FundId) -> anyhow::Result<[Duration; 3]> {
     let t = Instant::now();
-    let mut client = pool.get().await?;
-    let tx = client
-        .build_transaction()
-        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .await?;
-    let snapshot: String = tx
-        .query_one("SELECT pg_current_snapshot()::text", &[])
-        .await?
-        .get(0);
-    let rows = tx
-        .query(
-            &load_query(),
-            &[&fund.to_string(), &stream_types(), &snapshot],
-        )
-        .await?;
-    tx.commit().await?;
+    let (snapshot, cut, rows) = generate::query(pool, fund, None).await?;
     let query = t.elapsed();
     let t = Instant::now();
-    let events: Vec<RecordedEvent> = rows.iter().map(row_to_event).collect();
-    let parse = t.elapsed();
-    let t = Instant::now();
-    let mut decoded = 0;
-    for e in &events {
-        let ok = match e.stream_type.as_str() {
-            "fund" => e.decode::<FundEvent>().is_ok(),
-            "committee" => e.decode::<CommitteeEvent>().is_ok(),
-            "project" => e.decode::<ProjectEvent>().is_ok(),
-            "resolution" => e.decode::<ResolutionEvent>().is_ok(),
-            _ => e.decode::<ExemptionEvent>().is_ok(),
-        };
-        decoded += usize::from(ok);
-    }
-    std::hint::black_box(decoded);
+    let history = generate::history(snapshot, cut, &rows)?;
     let decode = t.elapsed();
     let t = Instant::now();
-    drop(events);
+    drop(history);
     drop(rows);
-    Ok([query, parse, decode, t.elapsed()])
+    Ok([query, decode, t.elapsed()])
 }
 
 /// The server's execution time of the load query (`EXPLAIN ANALYZE`), in ms, and whether
 /// its sort spilled to disk.
 async fn server_time(pool: &PgPool, fund: FundId) -> anyhow::Result<(f64, bool)> {
     let client = pool.get().await?;
+    let types: Vec<String> = generate::STREAM_TYPES.map(String::from).to_vec();
     let snapshot: String = client
         .query_one("SELECT pg_current_snapshot()::text", &[])
         .await?
         .get(0);
     let rows = client
         .query(
-            &format!("EXPLAIN (ANALYZE, FORMAT JSON) {}", load_query()),
-            &[&fund.to_string(), &stream_types(), &snapshot],
+            &format!("EXPLAIN (ANALYZE, FORMAT JSON) {}", generate::LOAD_QUERY),
+            &[&fund.to_string(), &types, &snapshot],
         )
         .await?;
     let plan: serde_json::Value = rows.first().context("no plan")?.get(0);
