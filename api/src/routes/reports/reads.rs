@@ -115,18 +115,21 @@ pub async fn all_reports(
     auth: Authenticated,
     AppQuery(query): AppQuery<ReportsQuery>,
 ) -> Result<Response, ApiError> {
+    // A fund the token may not read is hidden before its role is looked at, as everywhere.
+    if query
+        .fund_id
+        .is_some_and(|fund| !auth.principal.can_read_fund(FundId(fund)))
+    {
+        return Err(ApiError::FundNotFound);
+    }
     let access = access_kind(&auth.principal)?;
     let mut filter = filter(&query, access)?;
-    let visible = auth
-        .principal
-        .visible_funds()
-        .map(|funds| funds.iter().map(|f| f.0).collect::<Vec<_>>());
-    filter.funds = match (query.fund_id, visible) {
-        (Some(fund), Some(visible)) if !visible.contains(&fund) => {
-            return Err(ApiError::FundNotFound)
-        }
-        (Some(fund), _) => Some(vec![fund]),
-        (None, visible) => visible,
+    filter.funds = match query.fund_id {
+        Some(fund) => Some(vec![fund]),
+        None => auth
+            .principal
+            .visible_funds()
+            .map(|funds| funds.iter().map(|f| f.0).collect()),
     };
     list(&state, filter, query.min_position).await
 }
