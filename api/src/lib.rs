@@ -11,6 +11,7 @@
 //! - [`error`]: [`ApiError`] and the problem+json body; the one place statuses are chosen.
 //! - [`extract`]: extractors whose rejections are problem+json; command headers.
 //! - [`auth`]: tokens, principals and the authentication extractors.
+//! - [`authz`]: the authorisation matrix, every endpoint × every kind of caller.
 //! - [`dto`]: request and response shapes with their OpenAPI schemas.
 //! - [`routes`]: the route table and the handlers, a module per resource.
 //! - [`middleware`]: response counting and problem+json for bare layer errors.
@@ -19,6 +20,7 @@
 //!   `replay`, `verify`, `openapi`).
 
 pub mod auth;
+pub mod authz;
 pub mod cli;
 pub mod clock;
 pub mod dto;
