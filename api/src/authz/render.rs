@@ -73,6 +73,26 @@ fn endpoint(entry: &Entry) -> String {
     format!("`{} {}{query}`", entry.verb.method(), entry.path)
 }
 
+/// `text` wrapped at 95 columns, continuation lines indented by `indent`, each line ending
+/// with a newline.
+fn wrap(text: &str, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > 95 {
+            out.push_str(&line);
+            out.push('\n');
+            line = indent.to_owned();
+        } else if !line.is_empty() && line != indent {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
 /// The matrix as a Markdown table with its legend, between [`BEGIN`] and [`END`] (both
 /// included), ending with a newline.
 pub fn markdown() -> String {
@@ -104,14 +124,18 @@ pub fn markdown() -> String {
         };
         let _ = writeln!(out, " {other} |");
     }
-    out.push_str(
-        "\n`403` is `forbidden`, `401` `unauthenticated`, `404` `fund_not_found`. \
-         *another fund*: what a principal bound to one fund (or covering some) gets on a fund \
-         it does not cover, whatever its role; the admin gets there what it gets anywhere, and \
-         no token is `401`. The scopes of a `yes`:\n\n",
-    );
+    out.push('\n');
+    out.push_str(&wrap(
+        "`403` is `forbidden`, `401` `unauthenticated`, `404` `fund_not_found`. *another \
+         fund*: what a principal bound to one fund (or covering some) gets on a fund it does \
+         not cover, whatever its role; the admin gets there what it gets anywhere, and no \
+         token is `401`. The scopes of a `yes`:",
+        "",
+    ));
+    out.push('\n');
     for scope in Scope::ALL {
-        let _ = writeln!(out, "- *{}*: {}.", label(scope), meaning(scope));
+        let item = format!("- *{}*: {}.", label(scope), meaning(scope));
+        out.push_str(&wrap(&item, "  "));
     }
     out.push('\n');
     out.push_str(END);
