@@ -540,6 +540,7 @@ async fn a_draft_from_an_older_cut_never_replaces_one_from_a_newer_cut() {
         snapshot: stale.snapshot.clone(),
         changes: Vec::new(),
         changes_omitted: 0,
+        changes_against: None,
         on: d(on),
     };
     let ctx = CommandContext::new(Metadata::new(worker::ACTOR, "system"));

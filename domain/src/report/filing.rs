@@ -114,6 +114,10 @@ pub enum FilingCommand {
         changes: Vec<Change>,
         /// Changes not listed.
         changes_omitted: u32,
+        /// The filed version `changes` were computed against (`None`: nothing was filed when
+        /// the caller looked). It must still be the last filed version, or the list would
+        /// describe the wrong comparison ([`FilingError::ChangesStale`]).
+        changes_against: Option<u32>,
         /// Today.
         on: NaiveDate,
     },
@@ -226,6 +230,15 @@ pub enum FilingError {
     /// The period's end could not be computed.
     #[error("invalid reporting period")]
     InvalidPeriod,
+    /// The changes of an amendment were computed against another filed version than the
+    /// last one (a version was filed meanwhile): compute them again.
+    #[error("the changes were listed against version {against:?}, but the last filed version is {filed:?}")]
+    ChangesStale {
+        /// What the changes were computed against.
+        against: Option<u32>,
+        /// The last filed version now.
+        filed: Option<u32>,
+    },
 }
 
 impl Rejection for FilingError {
@@ -239,6 +252,7 @@ impl Rejection for FilingError {
             FilingError::NotTheDraft { .. } => "not_the_open_draft",
             FilingError::DraftChanged(_) => "report_draft_changed",
             FilingError::InvalidPeriod => "invalid_report_period",
+            FilingError::ChangesStale { .. } => "report_changes_stale",
         }
     }
 
@@ -277,6 +291,7 @@ impl Aggregate for ReportFiling {
                 snapshot,
                 changes,
                 changes_omitted,
+                changes_against,
                 on,
             } => {
                 if self.fund.is_some_and(|f| f != *fund_id)
@@ -319,6 +334,13 @@ impl Aggregate for ReportFiling {
                     (None, None) => 1,
                 };
                 let amendment = filed.is_some();
+                let filed_version = filed.map(|f| f.version);
+                if *changes_against != filed_version {
+                    return Err(FilingError::ChangesStale {
+                        against: *changes_against,
+                        filed: filed_version,
+                    });
+                }
                 Ok(vec![FilingEvent::DraftGenerated {
                     fund_id: *fund_id,
                     period: *period,

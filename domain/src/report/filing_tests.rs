@@ -30,6 +30,11 @@ fn hash(c: char) -> String {
 }
 
 fn draft(sha: char, on: &str) -> FilingCommand {
+    amend(sha, on, None)
+}
+
+/// A draft whose changes were listed against filed version `against`.
+fn amend(sha: char, on: &str, against: impl Into<Option<u32>>) -> FilingCommand {
     FilingCommand::RecordDraft {
         fund_id: fund(),
         period: h1(),
@@ -42,6 +47,7 @@ fn draft(sha: char, on: &str) -> FilingCommand {
             after: Some("2.00".into()),
         }],
         changes_omitted: 3,
+        changes_against: against.into(),
         on: d(on),
     }
 }
@@ -138,7 +144,7 @@ fn a_change_after_filing_is_an_amendment_with_its_changes() {
     let history = run(&[
         draft('a', "2024-07-01"),
         file(1, 'a'),
-        draft('b', "2024-09-01"),
+        amend('b', "2024-09-01", 1),
     ]);
     let state = given::<ReportFiling>(&history).state;
     assert_eq!(state.versions.len(), 2);
@@ -156,9 +162,9 @@ fn amendments_are_numbered_on_and_filed_in_turn() {
     let history = run(&[
         draft('a', "2024-07-01"),
         file(1, 'a'),
-        draft('b', "2024-09-01"),
+        amend('b', "2024-09-01", 1),
         file(2, 'b'),
-        draft('c', "2024-10-01"),
+        amend('c', "2024-10-01", 2),
     ]);
     let state = given::<ReportFiling>(&history).state;
     let versions: Vec<_> = state
@@ -182,8 +188,8 @@ fn an_amendment_back_to_the_filed_document_is_discarded() {
     let history = run(&[
         draft('a', "2024-07-01"),
         file(1, 'a'),
-        draft('b', "2024-09-01"),
-        draft('a', "2024-09-02"),
+        amend('b', "2024-09-01", 1),
+        amend('a', "2024-09-02", 1),
     ]);
     assert!(matches!(
         history.last(),
@@ -196,9 +202,9 @@ fn an_amendment_back_to_the_filed_document_is_discarded() {
     let history = run(&[
         draft('a', "2024-07-01"),
         file(1, 'a'),
-        draft('b', "2024-09-01"),
-        draft('a', "2024-09-02"),
-        draft('c', "2024-10-01"),
+        amend('b', "2024-09-01", 1),
+        amend('a', "2024-09-02", 1),
+        amend('c', "2024-10-01", 1),
     ]);
     let state = given::<ReportFiling>(&history).state;
     assert_eq!(state.open_draft().map(|v| v.version), Some(3));
@@ -216,6 +222,7 @@ fn a_draft_for_another_fund_or_a_bad_hash_is_refused() {
         snapshot: "1:1:".into(),
         changes: vec![],
         changes_omitted: 0,
+        changes_against: None,
         on: d("2024-07-02"),
     };
     assert_eq!(code(&history, &other), "report_of_another_fund");
@@ -227,6 +234,7 @@ fn a_draft_for_another_fund_or_a_bad_hash_is_refused() {
         snapshot: "1:1:".into(),
         changes: vec![],
         changes_omitted: 0,
+        changes_against: None,
         on: d("2024-07-02"),
     };
     assert_eq!(code(&history, &bad), "invalid_sha256");
@@ -251,6 +259,7 @@ fn a_draft_from_an_older_cut_never_replaces_a_newer_one() {
         snapshot: "200:200:".into(),
         changes: vec![],
         changes_omitted: 0,
+        changes_against: None,
         on: d("2024-07-02"),
     };
     let history = run(&[newer]);
@@ -261,4 +270,34 @@ fn a_draft_from_an_older_cut_never_replaces_a_newer_one() {
     );
     let state = given::<ReportFiling>(&history).state;
     assert_eq!(state.versions[0].sha256, hash('b'));
+}
+
+#[test]
+fn an_amendment_listed_against_an_older_filing_is_refused() {
+    // The worker listed the changes against version 1; version 2 was filed meanwhile.
+    let history = run(&[
+        draft('a', "2024-07-01"),
+        file(1, 'a'),
+        amend('b', "2024-09-01", 1),
+        file(2, 'b'),
+    ]);
+    assert_eq!(
+        given::<ReportFiling>(&history).when(&amend('c', "2024-10-01", 1)),
+        Err(FilingError::ChangesStale {
+            against: Some(1),
+            filed: Some(2),
+        })
+    );
+    assert_eq!(
+        code(&history, &amend('c', "2024-10-01", 1)),
+        "report_changes_stale"
+    );
+    // Listed when nothing was filed, recorded after the first filing: likewise.
+    let history = run(&[draft('a', "2024-07-01"), file(1, 'a')]);
+    assert_eq!(
+        code(&history, &draft('b', "2024-09-01")),
+        "report_changes_stale"
+    );
+    // Against the last filed version: an amendment.
+    assert_eq!(code(&history, &amend('b', "2024-09-01", 1)), "accepted");
 }

@@ -87,6 +87,8 @@ fn command(op: &Op, report: &ReportFiling) -> FilingCommand {
                     })
                     .collect(),
                 changes_omitted: *omitted,
+                // As a caller does: listed against the last filed version.
+                changes_against: report.last_filed().map(|v| v.version),
                 on: shift(period(*p).end().unwrap_or(end), *days),
             }
         }

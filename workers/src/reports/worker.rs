@@ -11,7 +11,7 @@ use super::generate::{self, GenerateError};
 use super::schedule::{self, Request};
 use async_nats::jetstream::{self, consumer, stream};
 use domain::report::diff;
-use domain::report::filing::{self, FilingCommand, FilingEvent, ReportFiling};
+use domain::report::filing::{self, FilingCommand, FilingError, FilingEvent, ReportFiling};
 use domain::report::Period;
 use domain::{FundId, Rejection};
 use eventstore::repository::CommandContext;
@@ -26,6 +26,10 @@ pub const ACK_WAIT: Duration = Duration::from_secs(120);
 pub const CONSUMER: &str = "report-worker";
 /// The actor recorded on drafts.
 pub const ACTOR: &str = "reporting-worker";
+/// How many times a draft whose change list went stale (a version filed meanwhile) is
+/// listed again before giving up.
+const STALE_RETRIES: u32 = 3;
+
 /// At most this many changes are listed in an amendment.
 pub const MAX_CHANGES: usize = 500;
 
@@ -79,32 +83,46 @@ pub async fn record_draft(
     let generated = generate::generate(pool, fund, &period, None).await?;
     generate::store_document(pool, &generated).await?;
     let stream_id = filing::stream_id(fund, period);
-    let (state, _) = repo
-        .load(&stream_id)
-        .await
-        .map_err(|e| DraftError::Store(e.into()))?;
-    let (changes, changes_omitted) = match state.last_filed() {
-        Some(filed) if filed.sha256 != generated.sha256 => {
-            let before = filed_document(pool, &filed.sha256).await?;
-            let after: serde_json::Value = serde_json::from_slice(&generated.bytes)
-                .map_err(|e| DraftError::Store(e.into()))?;
-            diff::changes(&before, &after, MAX_CHANGES)
+    let context = CommandContext::new(metadata);
+    // The changes are listed against the last filed version as loaded here; if the manager
+    // files another version before the draft is recorded, the command is refused as stale
+    // and the list is made again against the new one.
+    let mut attempts = 0;
+    let outcome = loop {
+        let (state, _) = repo
+            .load(&stream_id)
+            .await
+            .map_err(|e| DraftError::Store(e.into()))?;
+        let filed = state.last_filed();
+        let (changes, changes_omitted) = match filed {
+            Some(filed) if filed.sha256 != generated.sha256 => {
+                let before = filed_document(pool, &filed.sha256).await?;
+                let after: serde_json::Value = serde_json::from_slice(&generated.bytes)
+                    .map_err(|e| DraftError::Store(e.into()))?;
+                diff::changes(&before, &after, MAX_CHANGES)
+            }
+            _ => (Vec::new(), 0),
+        };
+        let command = FilingCommand::RecordDraft {
+            fund_id: fund,
+            period,
+            sha256: generated.sha256.clone(),
+            cut: generated.cut,
+            snapshot: generated.snapshot.clone(),
+            changes,
+            changes_omitted,
+            changes_against: filed.map(|f| f.version),
+            on: today,
+        };
+        match repo.execute(&stream_id, &command, &context).await {
+            Err(CommandError::Rejected(FilingError::ChangesStale { .. }))
+                if attempts < STALE_RETRIES =>
+            {
+                attempts += 1;
+            }
+            result => break result?,
         }
-        _ => (Vec::new(), 0),
     };
-    let command = FilingCommand::RecordDraft {
-        fund_id: fund,
-        period,
-        sha256: generated.sha256.clone(),
-        cut: generated.cut,
-        snapshot: generated.snapshot.clone(),
-        changes,
-        changes_omitted,
-        on: today,
-    };
-    let outcome = repo
-        .execute(&stream_id, &command, &CommandContext::new(metadata))
-        .await?;
     schedule::record_check(pool, &stream_id, generated.cut).await?;
     Ok(Drafted {
         generated,
