@@ -25,6 +25,9 @@ pub enum MoneyError {
     /// Not a decimal number.
     #[error("not a decimal amount: {0:?}")]
     NotANumber(String),
+    /// Not written as amounts are ([`Money::parse_exact`]).
+    #[error("expected an amount such as \"1000000.00\" (at most two decimals), got {0:?}")]
+    Malformed(String),
     /// More than two decimal places (below the fen).
     #[error("more than two decimal places: {0}")]
     TooPrecise(String),
@@ -41,6 +44,25 @@ impl Money {
     pub fn parse(s: &str) -> Result<Self, MoneyError> {
         let d = Decimal::from_str(s.trim()).map_err(|_| MoneyError::NotANumber(s.to_owned()))?;
         Self::from_decimal(d)
+    }
+
+    /// Parses an amount as it is written on the wire and in the log: an optional `-`, 1 to
+    /// 13 digits, then optionally `.` and one or two digits; no spaces, `+`, exponent or third
+    /// decimal (not even a zero); within ±10^12 yuan. This is what deserializing reads.
+    pub fn parse_exact(s: &str) -> Result<Self, MoneyError> {
+        let digits = s.strip_prefix('-').unwrap_or(s);
+        let (int, frac) = match digits.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (digits, None),
+        };
+        let all_digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+        let shaped = (1..=13).contains(&int.len())
+            && all_digits(int)
+            && frac.is_none_or(|f| (1..=2).contains(&f.len()) && all_digits(f));
+        if !shaped {
+            return Err(MoneyError::Malformed(s.to_owned()));
+        }
+        Money::parse(s)
     }
 
     /// Accepts a decimal with at most two significant decimal places, within ±10^12 yuan.
@@ -129,7 +151,7 @@ impl Serialize for Money {
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Money::parse(&s).map_err(serde::de::Error::custom)
+        Money::parse_exact(&s).map_err(serde::de::Error::custom)
     }
 }
 
@@ -191,12 +213,46 @@ mod tests {
         assert_eq!(back, m);
     }
 
+    #[test]
+    fn deserializes_only_the_exact_format() {
+        for ok in ["0", "-12.34", "1.5", "1000000000000.00", "-1000000000000"] {
+            let json = format!("\"{ok}\"");
+            assert!(serde_json::from_str::<Money>(&json).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            " 100",
+            "100 ",
+            "+1",
+            "1e5",
+            "1E5",
+            "12.340",
+            "1.",
+            ".5",
+            "1,000",
+            "--1",
+            "NaN",
+            "inf",
+            "0x10",
+            "10000000000000",
+            "1000000000000.01",
+            "１００",
+        ] {
+            let json = format!("\"{bad}\"");
+            assert!(serde_json::from_str::<Money>(&json).is_err(), "{bad:?}");
+        }
+        assert!(serde_json::from_str::<Money>("100").is_err());
+    }
+
     proptest! {
         #[test]
         fn fen_round_trip(fen in -100_000_000_000_000i64..100_000_000_000_000i64) {
             let m = Money::from_fen(fen);
             prop_assert_eq!(m.fen(), i128::from(fen));
             prop_assert_eq!(Money::parse(&m.to_string()).unwrap(), m);
+            // What is serialized is read back, as the log needs.
+            let json = serde_json::to_string(&m).unwrap();
+            prop_assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), m);
         }
     }
 }

@@ -42,23 +42,10 @@ pub const MONEY_PATTERN: &str = r"^-?\d{1,13}(\.\d{1,2})?$";
 pub struct Amount(pub Money);
 
 impl Amount {
-    /// Parses the wire format ([`MONEY_PATTERN`], within ±10^12 yuan).
+    /// Parses the wire format ([`MONEY_PATTERN`], within ±10^12 yuan), as every amount in
+    /// a body is read ([`Money::parse_exact`]).
     pub fn parse(s: &str) -> Result<Amount, String> {
-        let digits = s.strip_prefix('-').unwrap_or(s);
-        let (int, frac) = match digits.split_once('.') {
-            Some((i, f)) => (i, Some(f)),
-            None => (digits, None),
-        };
-        let all_digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
-        let shaped = (1..=13).contains(&int.len())
-            && all_digits(int)
-            && frac.is_none_or(|f| (1..=2).contains(&f.len()) && all_digits(f));
-        if !shaped {
-            return Err(format!(
-                "expected an amount such as \"1000000.00\" (at most two decimals), got {s:?}"
-            ));
-        }
-        Money::parse(s).map(Amount).map_err(|e| e.to_string())
+        Money::parse_exact(s).map(Amount).map_err(|e| e.to_string())
     }
 }
 
