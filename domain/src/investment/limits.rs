@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 /// A proposed investment, as the limits see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Proposal {
     /// The amount the fund would invest.
     pub amount: Money,
@@ -43,6 +44,7 @@ pub struct Proposal {
 
 /// A row of the post-money cap table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Shareholder {
     /// The shareholder's name.
     pub name: String,
