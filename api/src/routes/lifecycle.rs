@@ -35,7 +35,7 @@ use uuid::Uuid;
     responses(
         (status = 201, description = "Extended", body = FundCommandResult,
             headers(("Idempotency-Replayed" = Option<bool>, description = "`true` on a replayed first result"))),
-        (status = 422, description = "Invalid body (`invalid_request`), key reused (`idempotency_key_reused`) or refused by the fund rules (`extension_without_resolution` and `term_ended` with `rule` Art. 5, `extension_without_government_approval` with `rule` 210号 Art. 17, `invalid_fund_period`, `date_before_establishment`, `fund_closed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid body (`invalid_request`), key reused (`idempotency_key_reused`) or refused by the fund rules (`extension_without_resolution` and `term_ended` with `rule` Art. 5, `extension_without_government_approval` with `rule` 210号 Art. 17, `invalid_fund_term` (an approval reference over 200 characters), `invalid_fund_period`, `date_before_establishment`, `fund_closed`)", body = Problem, content_type = "application/problem+json"),
         CommandProblems,
     ),
     security(("bearer" = []))

@@ -74,7 +74,13 @@ pub fn extend(
 ) -> Result<Vec<FundEvent>, FundError> {
     let terms = super::open_terms(fund)?;
     let resolution_ref = valid_name(resolution_ref).ok_or(FundError::ExtensionWithoutResolution)?;
-    let government_approval_ref = government_approval_ref.and_then(valid_name);
+    // A reference given must be usable, not dropped: blank counts as none, too long is refused.
+    let government_approval_ref = match government_approval_ref.map(str::trim) {
+        None | Some("") => None,
+        Some(r) => {
+            Some(valid_name(r).ok_or(FundError::MissingTerm("government approval reference"))?)
+        }
+    };
     if terms.kind == FundKind::Guidance && government_approval_ref.is_none() {
         return Err(FundError::ExtensionWithoutGovernmentApproval);
     }

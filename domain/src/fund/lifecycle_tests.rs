@@ -198,6 +198,13 @@ fn a_guidance_fund_also_needs_the_government_approval_and_an_angel_fund_does_not
             ..
         }
     ));
+    // A reference too long is refused, not dropped, for either kind of fund.
+    let long = "号".repeat(201);
+    for fund in [g, given::<Fund>(&angel())] {
+        let (error, code, _) =
+            refusal(fund.when(&extend(12, RESOLUTION, "2029-06-30", Some(&long))));
+        assert_eq!(code, "invalid_fund_term", "{error}");
+    }
 }
 
 #[test]
