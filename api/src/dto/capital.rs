@@ -1,6 +1,7 @@
 //! The JSON shapes of the capital and custody commands: tranches, subscriptions, capital
 //! calls and custodian movements.
 
+use super::date;
 use super::{Amount, FundCommandResult};
 use chrono::NaiveDate;
 use domain::fund::capital::{CallAllocation, LpKind};
@@ -44,6 +45,7 @@ pub struct OpenTrancheRequest {
     pub size: Amount,
     /// Its subscription date: not before the establishment or the previous tranche.
     #[schema(example = "2021-09-01")]
+    #[serde(deserialize_with = "date::deserialize")]
     pub subscription_date: NaiveDate,
 }
 
@@ -80,9 +82,11 @@ pub struct CallCapitalRequest {
     pub amount: Amount,
     /// The date of the call.
     #[schema(example = "2021-09-15")]
+    #[serde(deserialize_with = "date::deserialize")]
     pub called_on: NaiveDate,
     /// The date payment is due (not before the call).
     #[schema(example = "2021-10-15")]
+    #[serde(deserialize_with = "date::deserialize")]
     pub due_on: NaiveDate,
 }
 
@@ -132,6 +136,7 @@ pub struct InstructMovementRequest {
     pub amount: Amount,
     /// Its value date.
     #[schema(example = "2021-10-10")]
+    #[serde(deserialize_with = "date::deserialize")]
     pub value_date: NaiveDate,
 }
 
@@ -195,6 +200,7 @@ impl InstructMovementRequest {
 pub struct ConfirmMovementRequest {
     /// When the money moved.
     #[schema(example = "2021-10-10")]
+    #[serde(deserialize_with = "date::deserialize")]
     pub executed_on: NaiveDate,
 }
 

@@ -1,6 +1,7 @@
 //! The JSON shapes of the investment committee: appointments, resolutions, meetings, votes
 //! and comments.
 
+use super::date;
 use super::Amount;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::committee::{Choice, Document, Mode, Subject, SubjectKind, Tally};
@@ -21,6 +22,7 @@ pub struct AppointMemberRequest {
     pub name: String,
     /// Since when: not before the seat's current appointment.
     #[schema(example = "2021-09-01")]
+    #[serde(deserialize_with = "date::deserialize")]
     pub appointed_on: NaiveDate,
 }
 
@@ -155,6 +157,7 @@ pub struct OpenResolutionRequest {
     pub mode: ModeDto,
     /// Votes are taken until this instant (RFC 3339); then it lapses.
     #[schema(example = "2024-06-30T09:00:00Z")]
+    #[serde(deserialize_with = "date::instant::deserialize")]
     pub deadline: DateTime<Utc>,
     /// The papers before the committee.
     #[serde(default)]
@@ -167,6 +170,7 @@ pub struct OpenResolutionRequest {
 pub struct ConveneRequest {
     /// When it meets.
     #[schema(example = "2024-06-20T02:00:00Z")]
+    #[serde(deserialize_with = "date::instant::deserialize")]
     pub meets_at: DateTime<Utc>,
     /// Where.
     #[schema(example = "昆山市科创大厦 8楼会议室", min_length = 1, max_length = 200)]

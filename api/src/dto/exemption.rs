@@ -1,6 +1,7 @@
 //! The JSON shapes of liability-exemption cases (尽职免责, SPEC §9, Art. 22–23): the requests
 //! of the case's commands, the case as read, and the evidence package.
 
+use super::date;
 use super::{Amount, LossToleranceDto};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::exemption::{
@@ -90,6 +91,7 @@ pub struct OpenCaseRequest {
     /// The people covered, at least one, each once.
     pub covered: Vec<CoveredPersonDto>,
     /// When opened.
+    #[serde(deserialize_with = "date::deserialize")]
     pub opened_on: NaiveDate,
 }
 
@@ -124,7 +126,7 @@ pub struct EvaluateRequest {
     #[serde(default)]
     pub policy: Option<PolicyDto>,
     /// The day judged up to (default today, China Standard Time).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "date::option::deserialize")]
     pub as_of: Option<NaiveDate>,
 }
 
@@ -141,6 +143,7 @@ pub struct AttestRequest {
     /// The statement as signed.
     pub statement: String,
     /// When signed.
+    #[serde(deserialize_with = "date::deserialize")]
     pub signed_on: NaiveDate,
 }
 
@@ -201,6 +204,7 @@ pub struct DetermineRequest {
     #[serde(default)]
     pub exemptions: Vec<PersonExemptionsDto>,
     /// When.
+    #[serde(deserialize_with = "date::deserialize")]
     pub on: NaiveDate,
 }
 

@@ -3,6 +3,7 @@
 //! portfolio investments; and what the reads show of them: each sub-fund's local
 //! reinvestment (返投) in the portfolio and the fund's loss tolerance (容错率) in its overview.
 
+use super::date;
 use super::reads::amount;
 use super::Amount;
 use chrono::NaiveDate;
@@ -87,6 +88,7 @@ pub struct ApplySubFundRequest {
     pub sub_fund: SubFundDto,
     /// The application date.
     #[schema(example = "2024-03-01")]
+    #[serde(deserialize_with = "date::deserialize")]
     pub applied_on: NaiveDate,
 }
 
@@ -121,6 +123,7 @@ pub struct CommitmentProposalRequest {
     pub return_terms: ReturnTermsDto,
     /// When: the fund must be in its investment period that day.
     #[schema(example = "2024-07-01")]
+    #[serde(deserialize_with = "date::deserialize")]
     pub on: NaiveDate,
 }
 
@@ -138,6 +141,7 @@ pub struct SubFundInvestmentRequest {
     pub amount: Amount,
     /// When reported.
     #[schema(example = "2024-10-10")]
+    #[serde(deserialize_with = "date::deserialize")]
     pub on: NaiveDate,
 }
 

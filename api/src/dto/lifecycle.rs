@@ -1,6 +1,7 @@
 //! The JSON shapes of the fund lifecycle: extensions, closing, fee assessments and
 //! distributions.
 
+use super::date;
 use super::{Amount, FundCommandResult};
 use chrono::NaiveDate;
 use domain::fees::{FeeAssessment, FeeComponent, FeeSegment};
@@ -27,6 +28,7 @@ pub struct ExtendTermRequest {
     pub resolution_ref: String,
     /// The day the resolution was passed: before the liquidation begins.
     #[schema(example = "2029-06-30")]
+    #[serde(deserialize_with = "date::deserialize")]
     pub resolved_on: NaiveDate,
     /// The government approval reference; required for a guidance fund.
     #[serde(default)]
@@ -40,6 +42,7 @@ pub struct ExtendTermRequest {
 pub struct CloseFundRequest {
     /// The day the fund closed: during its liquidation, not after today.
     #[schema(example = "2030-03-31")]
+    #[serde(deserialize_with = "date::deserialize")]
     pub closed_on: NaiveDate,
 }
 
@@ -152,6 +155,7 @@ pub struct DeclareDistributionRequest {
     pub amount: Amount,
     /// The declaration date.
     #[schema(example = "2025-06-30")]
+    #[serde(deserialize_with = "date::deserialize")]
     pub declared_on: NaiveDate,
 }
 

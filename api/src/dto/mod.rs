@@ -30,6 +30,7 @@ mod projects;
 pub use projects::*;
 mod reads;
 pub use reads::*;
+pub mod date;
 pub mod reports;
 
 /// The wire format of an amount of money (documented in the OpenAPI schema `Money`).
@@ -114,6 +115,7 @@ pub struct EstablishFundRequest {
     pub total_size: Amount,
     /// Establishment date (成立日), ISO 8601.
     #[schema(example = "2021-09-01")]
+    #[serde(deserialize_with = "date::deserialize")]
     pub establishment_date: NaiveDate,
     /// The management company (基金管理机构), 1 to 200 characters.
     #[schema(

@@ -1,13 +1,15 @@
 //! The JSON shapes of the project pipeline (SPEC §3): applications, reviews, research,
 //! establishment, due diligence, proposals, decisions, agreements and paid-in reports.
 
+use super::date;
 use super::Amount;
 use chrono::NaiveDate;
 use domain::eligibility::ApplicationFacts;
 use domain::investment::Proposal;
 use domain::project::{DueDiligenceKind, ResearchOutcome};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -27,9 +29,11 @@ pub struct ApplyRequest {
     /// `clear_ownership`, `subsidiary_of_large_group`, `annual_revenue`, `net_assets`,
     /// `rd_spending`, `founded_on`, `talent_programme` (see docs/API.md).
     #[schema(value_type = Object)]
+    #[serde(deserialize_with = "facts")]
     pub facts: ApplicationFacts,
     /// The application date.
     #[schema(example = "2024-03-01")]
+    #[serde(deserialize_with = "date::deserialize")]
     pub applied_on: NaiveDate,
 }
 
@@ -39,6 +43,7 @@ pub struct ApplyRequest {
 pub struct StepRequest {
     /// When: not before the previous step.
     #[schema(example = "2024-03-15")]
+    #[serde(deserialize_with = "date::deserialize")]
     pub on: NaiveDate,
 }
 
@@ -72,6 +77,7 @@ pub struct ResearchRequest {
     #[schema(min_length = 1, max_length = 2000)]
     pub note: String,
     /// When.
+    #[serde(deserialize_with = "date::deserialize")]
     pub on: NaiveDate,
 }
 
@@ -83,6 +89,7 @@ pub struct EstablishRequest {
     #[schema(example = "工研院意见〔2024〕12号", min_length = 1, max_length = 2000)]
     pub partner_opinion_ref: String,
     /// When.
+    #[serde(deserialize_with = "date::deserialize")]
     pub on: NaiveDate,
 }
 
@@ -125,6 +132,7 @@ pub struct DueDiligenceRequest {
     #[schema(example = "DD-L-2024-031", min_length = 1, max_length = 2000)]
     pub document_ref: String,
     /// When.
+    #[serde(deserialize_with = "date::deserialize")]
     pub on: NaiveDate,
 }
 
@@ -141,6 +149,7 @@ pub struct ProposeRequest {
     #[schema(value_type = String, example = "1.50")]
     pub price: Decimal,
     /// When: the fund must be in its investment period that day.
+    #[serde(deserialize_with = "date::deserialize")]
     pub on: NaiveDate,
 }
 
@@ -151,6 +160,7 @@ pub struct DecisionRequest {
     /// The resolution (subject `investment`, reference the project's id).
     pub resolution_id: Uuid,
     /// When recorded.
+    #[serde(deserialize_with = "date::deserialize")]
     pub on: NaiveDate,
 }
 
@@ -166,6 +176,7 @@ pub struct AgreementRequest {
     #[serde(default)]
     pub other_shareholders: Vec<String>,
     /// When signed.
+    #[serde(deserialize_with = "date::deserialize")]
     pub signed_on: NaiveDate,
 }
 
@@ -176,6 +187,7 @@ pub struct PaidInRequest {
     /// The company's paid-in capital (实缴资本).
     pub paid_in: Amount,
     /// When.
+    #[serde(deserialize_with = "date::deserialize")]
     pub on: NaiveDate,
 }
 
@@ -187,6 +199,7 @@ pub struct CloseProjectRequest {
     #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
     /// When.
+    #[serde(deserialize_with = "date::deserialize")]
     pub on: NaiveDate,
 }
 
@@ -223,6 +236,7 @@ pub struct InjectionRequest {
     /// How much: at most what the company's paid-in ratio requires less what is instructed.
     pub amount: Amount,
     /// Its value date.
+    #[serde(deserialize_with = "date::deserialize")]
     pub value_date: NaiveDate,
 }
 
@@ -239,6 +253,7 @@ pub struct ExitRequest {
     /// The cost of the investment released by this exit.
     pub cost_released: Amount,
     /// When.
+    #[serde(deserialize_with = "date::deserialize")]
     pub on: NaiveDate,
     /// The committee resolution that decided the exit plan (subject `exit`, reference the
     /// project's id, passed).
@@ -264,8 +279,10 @@ pub struct ReportRequest {
     /// `period`, `revenue`, `net_assets`, `staff`, `rd_staff`, `financing_rounds`
     /// (`[{closed_on, amount}]`), `raising_round`, `registered_city`, `going_concern`.
     #[schema(value_type = Object)]
+    #[serde(deserialize_with = "company_report")]
     pub report: domain::project::CompanyReport,
     /// When received.
+    #[serde(deserialize_with = "date::deserialize")]
     pub on: NaiveDate,
 }
 
@@ -280,6 +297,7 @@ pub struct TriggerRequest {
     #[schema(min_length = 1, max_length = 2000)]
     pub note: String,
     /// When.
+    #[serde(deserialize_with = "date::deserialize")]
     pub on: NaiveDate,
 }
 
@@ -294,5 +312,50 @@ pub struct SupervisoryRequest {
     #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
     /// When.
+    #[serde(deserialize_with = "date::deserialize")]
     pub on: NaiveDate,
+}
+
+/// Reads a domain type from JSON whose dates at `paths` (each a list of keys, `*` for every
+/// element of an array) are checked as the API's own ([`date::parse`]) before the type reads
+/// them: chrono alone takes signed and five-digit years.
+fn with_dates<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
+    d: D,
+    paths: &[&[&str]],
+) -> Result<T, D::Error> {
+    fn check(value: &Value, path: &[&str], at: String) -> Result<(), String> {
+        match (path.split_first(), value) {
+            (None, Value::String(s)) => {
+                date::parse(s).map(|_| ()).map_err(|e| format!("{at}: {e}"))
+            }
+            (Some((&"*", rest)), Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, v)| check(v, rest, format!("{at}[{i}]"))),
+            (Some((key, rest)), Value::Object(map)) => match map.get(*key) {
+                Some(v) if at.is_empty() => check(v, rest, (*key).to_owned()),
+                Some(v) => check(v, rest, format!("{at}.{key}")),
+                None => Ok(()),
+            },
+            // Other shapes are for the type to refuse.
+            _ => Ok(()),
+        }
+    }
+    let value = Value::deserialize(d)?;
+    for path in paths {
+        check(&value, path, String::new()).map_err(serde::de::Error::custom)?;
+    }
+    serde_json::from_value(value).map_err(serde::de::Error::custom)
+}
+
+/// The facts of an application, `founded_on` a date of the API's range.
+fn facts<'de, D: Deserializer<'de>>(d: D) -> Result<ApplicationFacts, D::Error> {
+    with_dates(d, &[&["founded_on"]])
+}
+
+/// A company report, each financing round's `closed_on` a date of the API's range.
+fn company_report<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<domain::project::CompanyReport, D::Error> {
+    with_dates(d, &[&["financing_rounds", "*", "closed_on"]])
 }

@@ -2,6 +2,7 @@
 //! models' views (the portfolio's are in `portfolio`). The read models store money as
 //! `numeric(20, 2)`, so every amount read back has at most two decimals.
 
+use super::date;
 use super::Amount;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::fees::FeeSegment;
@@ -30,6 +31,7 @@ pub(super) fn amount(d: Decimal) -> Amount {
 #[into_params(parameter_in = Query)]
 pub struct LedgerQuery {
     /// Count arrears as on this day (what is unpaid after its due date).
+    #[serde(default, deserialize_with = "date::option::deserialize")]
     pub on: Option<NaiveDate>,
     /// Wait (at most 5 s) until the read model has applied the event at this global
     /// position; if it has not, the answer carries `X-Projection-Behind: true`.

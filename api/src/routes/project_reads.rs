@@ -9,6 +9,7 @@
 use super::funds::{mark_behind, readable, to_json};
 use super::resolutions::{ResolutionPage, View};
 use crate::auth::Authenticated;
+use crate::dto::date;
 use crate::error::ApiError;
 use crate::extract::{AppJson, AppPath, AppQuery};
 use crate::routes::ledger::ReadProblems;
@@ -31,6 +32,7 @@ const MAX_LIMIT: i64 = 500;
 #[into_params(parameter_in = Query)]
 pub struct BoardQuery {
     /// Count the days in stage up to this day (default today, China Standard Time).
+    #[serde(default, deserialize_with = "date::option::deserialize")]
     pub on: Option<NaiveDate>,
     /// Wait for the read model to pass this global position.
     #[param(minimum = 0)]
