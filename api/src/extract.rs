@@ -15,6 +15,15 @@ use sha2::{Digest, Sha256};
 /// The longest `Idempotency-Key` accepted, in bytes.
 pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 200;
 
+/// The longest string (value or key) accepted anywhere in a JSON body, in characters: the
+/// longest any field allows (remarks, notes, statements). Most fields allow fewer (names and
+/// references 200), checked by the fund rules with their own codes.
+pub const MAX_STRING_CHARS: usize = 2000;
+
+/// The most elements accepted in any JSON array of a body (tranches, documents, cap-table
+/// rows, covered people, policy lists…).
+pub const MAX_ARRAY_ITEMS: usize = 1000;
+
 /// A JSON body; as a response, `application/json`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AppJson<T>(pub T);
@@ -74,6 +83,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "strings must not contain the NUL character (\\u0000)".to_owned(),
         ));
     }
+    if let Some(problem) = oversized(bytes) {
+        return Err(ApiError::InvalidRequest(problem));
+    }
     match axum::Json::<T>::from_bytes(bytes) {
         Ok(axum::Json(value)) => Ok(value),
         Err(JsonRejection::JsonDataError(e)) => Err(ApiError::InvalidRequest(e.body_text())),
@@ -96,6 +108,64 @@ fn has_nul(bytes: &[u8]) -> bool {
     // A raw NUL is not valid JSON; an escaped one is spelled `\u0000` (cheap to rule out).
     bytes.windows(6).any(|w| w == b"\\u0000")
         && serde_json::from_slice::<serde_json::Value>(bytes).is_ok_and(|v| walk(&v))
+}
+
+/// What is too long in a (syntactically valid) JSON body: a string over
+/// [`MAX_STRING_CHARS`] or an array over [`MAX_ARRAY_ITEMS`], named by its path.
+fn oversized(bytes: &[u8]) -> Option<String> {
+    fn walk(value: &serde_json::Value, path: &mut String) -> Option<String> {
+        let long = |s: &str| s.chars().count() > MAX_STRING_CHARS;
+        let at = |path: &str| {
+            if path.is_empty() {
+                ".".to_owned()
+            } else {
+                path.to_owned()
+            }
+        };
+        match value {
+            serde_json::Value::String(s) if long(s) => Some(format!(
+                "{}: a string may have at most {MAX_STRING_CHARS} characters",
+                at(path)
+            )),
+            serde_json::Value::Array(items) if items.len() > MAX_ARRAY_ITEMS => Some(format!(
+                "{}: an array may have at most {MAX_ARRAY_ITEMS} elements",
+                at(path)
+            )),
+            serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                let found = walk(v, path);
+                path.truncate(len);
+                found
+            }),
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+                if long(k) {
+                    return Some(format!(
+                        "{}: a key may have at most {MAX_STRING_CHARS} characters",
+                        at(path)
+                    ));
+                }
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                let found = walk(v, path);
+                path.truncate(len);
+                found
+            }),
+            _ => None,
+        }
+    }
+    // Only a body with a long run of bytes or many commas can break a limit; most bodies
+    // are far below both, and are not parsed again.
+    if bytes.len() <= MAX_STRING_CHARS
+        && bytes.iter().filter(|&&b| b == b',').count() < MAX_ARRAY_ITEMS
+    {
+        return None;
+    }
+    let value = serde_json::from_slice::<serde_json::Value>(bytes).ok()?;
+    walk(&value, &mut String::new())
 }
 
 /// `application/json` or any `application/*+json`, parameters ignored.
@@ -300,6 +370,33 @@ mod tests {
         // An escaped backslash followed by `u0000` is text, not NUL.
         let ok = parse_json::<V>(br#"{"name":"a\\u0000b"}"#).unwrap();
         assert_eq!(ok["name"], "a\\u0000b");
+    }
+
+    #[test]
+    fn strings_and_arrays_are_bounded_and_named_by_their_path() {
+        type V = serde_json::Value;
+        let at = |n: usize| serde_json::json!({ "a": { "b": [1, "字".repeat(n)] } }).to_string();
+        assert!(parse_json::<V>(at(MAX_STRING_CHARS).as_bytes()).is_ok());
+        let err = parse_json::<V>(at(MAX_STRING_CHARS + 1).as_bytes()).unwrap_err();
+        assert!(
+            matches!(&err, ApiError::InvalidRequest(d) if d.starts_with("a.b[1]:")),
+            "{err:?}"
+        );
+        let items = |n: usize| serde_json::json!({ "x": vec![0; n] }).to_string();
+        assert!(parse_json::<V>(items(MAX_ARRAY_ITEMS).as_bytes()).is_ok());
+        let err = parse_json::<V>(items(MAX_ARRAY_ITEMS + 1).as_bytes()).unwrap_err();
+        assert!(
+            matches!(&err, ApiError::InvalidRequest(d) if d.starts_with("x:")),
+            "{err:?}"
+        );
+        let key = serde_json::json!({ "k".repeat(MAX_STRING_CHARS + 1): 1 }).to_string();
+        assert!(parse_json::<V>(key.as_bytes()).is_err());
+        let top = serde_json::json!("x".repeat(MAX_STRING_CHARS + 1)).to_string();
+        let err = parse_json::<V>(top.as_bytes()).unwrap_err();
+        assert!(
+            matches!(&err, ApiError::InvalidRequest(d) if d.starts_with(".:")),
+            "{err:?}"
+        );
     }
 
     #[tokio::test]
