@@ -100,11 +100,14 @@ pub struct OpenCaseRequest {
 #[serde(deny_unknown_fields)]
 #[schema(as = ExemptionPolicy)]
 pub struct PolicyDto {
-    /// The longest time without a post-investment report, in months (default 6).
-    #[serde(default)]
+    /// The longest time without a post-investment report, in months, 1 to 120 (default 6).
+    #[serde(default, deserialize_with = "super::optional_at_most::<_, 120>")]
+    #[schema(minimum = 1, maximum = 120)]
     pub report_interval_months: Option<u32>,
-    /// The longest time from an exit trigger to an exit-plan resolution, in days (default 90).
-    #[serde(default)]
+    /// The longest time from an exit trigger to an exit-plan resolution, in days, 1 to 3650
+    /// (default 90).
+    #[serde(default, deserialize_with = "super::optional_at_most::<_, 3650>")]
+    #[schema(minimum = 1, maximum = 3650)]
     pub trigger_response_days: Option<u32>,
 }
 

@@ -46,8 +46,9 @@ pub struct SubFundDto {
     pub manager: String,
     /// Its size: the total commitments it raises (认缴规模).
     pub size: Amount,
-    /// Its term in years.
-    #[schema(example = 7, minimum = 1)]
+    /// Its term in years, 1 to 100 (zero is refused at the qualification review).
+    #[schema(example = 7, minimum = 1, maximum = 100)]
+    #[serde(deserialize_with = "super::at_most::<_, 100>")]
     pub term_years: u32,
     /// Its investment focus (an industry), compared with the prohibited industries (Art. 20).
     #[schema(example = "集成电路", min_length = 1)]

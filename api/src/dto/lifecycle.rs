@@ -16,8 +16,9 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtendTermRequest {
-    /// Length of the extension in months (at least 1).
-    #[schema(example = 12, minimum = 1)]
+    /// Length of the extension in months, 1 to 120.
+    #[schema(example = 12, minimum = 1, maximum = 120)]
+    #[serde(deserialize_with = "super::at_most::<_, 120>")]
     pub months: u32,
     /// The partners' meeting resolution (合伙人大会决议) reference.
     #[schema(

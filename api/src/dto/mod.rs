@@ -82,6 +82,27 @@ impl ToSchema for Amount {
     }
 }
 
+/// Reads a whole number of at most `MAX`: a sane bound on counts the fund rules leave open
+/// (months of an extension, years of a sub-fund's term…), refused as `422 invalid_request`.
+pub fn at_most<'de, D: Deserializer<'de>, const MAX: u32>(d: D) -> Result<u32, D::Error> {
+    let n = u32::deserialize(d)?;
+    if n > MAX {
+        return Err(serde::de::Error::custom(format!(
+            "expected at most {MAX}, got {n}"
+        )));
+    }
+    Ok(n)
+}
+
+/// [`at_most`] for an optional number (the field needs `#[serde(default)]`).
+pub fn optional_at_most<'de, D: Deserializer<'de>, const MAX: u32>(
+    d: D,
+) -> Result<Option<u32>, D::Error> {
+    #[derive(Deserialize)]
+    struct Bounded<const M: u32>(#[serde(deserialize_with = "at_most::<_, M>")] u32);
+    Ok(Option::<Bounded<MAX>>::deserialize(d)?.map(|b| b.0))
+}
+
 /// Angel fund (天使基金) or guidance fund (引导基金).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -305,6 +326,30 @@ mod tests {
             assert!(Amount::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(Amount::parse("1.5").unwrap().0.to_string(), "1.50");
+    }
+
+    #[test]
+    fn bounded_numbers() {
+        #[derive(Debug, Deserialize)]
+        struct B {
+            #[serde(deserialize_with = "at_most::<_, 120>")]
+            n: u32,
+            #[serde(default, deserialize_with = "optional_at_most::<_, 10>")]
+            o: Option<u32>,
+        }
+        let b: B = serde_json::from_str(r#"{"n":120,"o":10}"#).unwrap();
+        assert_eq!((b.n, b.o), (120, Some(10)));
+        let b: B = serde_json::from_str(r#"{"n":0,"o":null}"#).unwrap();
+        assert_eq!((b.n, b.o), (0, None));
+        assert_eq!(serde_json::from_str::<B>(r#"{"n":1}"#).unwrap().o, None);
+        for bad in [
+            r#"{"n":121}"#,
+            r#"{"n":1,"o":11}"#,
+            r#"{"n":-1}"#,
+            r#"{"n":1.5}"#,
+        ] {
+            assert!(serde_json::from_str::<B>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

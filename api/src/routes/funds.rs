@@ -75,6 +75,16 @@ pub async fn establish_fund(
     body: JsonBody<EstablishFundRequest>,
 ) -> Result<Response, ApiError> {
     let request = body.value;
+    let seats = request
+        .policy
+        .as_ref()
+        .map_or(0, |p| p.committee.seats.len());
+    if seats > *crate::auth::SEATS.end() as usize {
+        return Err(ApiError::InvalidRequest(format!(
+            "policy.committee.seats: at most {} seats (member tokens name seats 1 to {0}), got {seats}",
+            crate::auth::SEATS.end()
+        )));
+    }
     let fund_id = FundId(request.fund_id.unwrap_or_else(Uuid::now_v7));
     let command = FundCommand::Establish {
         fund_id,
