@@ -1,12 +1,19 @@
 //! Authentication and authorisation: tokens that do not work are 401 with
-//! `WWW-Authenticate`, principals that may not act are 403, funds they may not see are 404.
+//! `WWW-Authenticate`, principals that may not act are 403, funds they may not see are 404;
+//! the command line's token list and revocation.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers: a failed unwrap is a failed test"
+)]
 
 mod common;
 
 use api::auth::{list_tokens, revoke_token, tokens::parse_token, Principal};
 use axum::http::{Method, StatusCode};
-use common::{fund_body, spawn_app, TestResponse};
+use common::{fund_body, spawn_app, TestApp, TestResponse};
 use domain::FundId;
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 #[track_caller]
@@ -81,6 +88,19 @@ async fn revoked_and_expired_tokens_are_401() {
         )
         .await;
     assert_eq!(app.get("/funds", &later).await.status, StatusCode::OK);
+    // Expiry is checked on every request: a token that expires while in use stops at once.
+    let (later_id, _) = parse_token(&later).unwrap();
+    let client = app.db.pool.get().await.unwrap();
+    client
+        .execute(
+            "UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE token_id = $1",
+            &[&later_id],
+        )
+        .await
+        .unwrap();
+    let r = app.get("/funds", &later).await;
+    assert_unauthenticated(&r);
+    assert!(r.json["detail"].as_str().unwrap().contains("expired"));
     assert_eq!(app.event_count().await, 0);
 }
 
@@ -147,17 +167,101 @@ async fn use_is_recorded_and_listing_shows_no_secrets() {
     assert_eq!(manager.scope, format!("fund={}", app.manager_fund));
     let listed = serde_json::to_string(&tokens).unwrap();
     assert!(!listed.contains(&hex::encode(secret)));
+    let hash = Sha256::digest(secret);
+    assert!(
+        !listed.contains(&hex::encode(hash)),
+        "the listing shows the hash"
+    );
 
-    // Only the hash of the secret is stored.
+    // Only the sha256 of the secret is stored: neither the secret nor the token string is
+    // anywhere in the row.
     let client = app.db.pool.get().await.unwrap();
-    let stored: Vec<u8> = client
+    let row = client
         .query_one(
-            "SELECT secret_hash FROM api_tokens WHERE token_id = $1",
+            "SELECT secret_hash, t::text FROM api_tokens t WHERE token_id = $1",
             &[&admin_id],
         )
         .await
+        .unwrap();
+    let stored: Vec<u8> = row.get(0);
+    assert_eq!(stored, hash.to_vec());
+    let text: String = row.get(1);
+    assert!(text.contains(&hex::encode(hash)), "{text}");
+    assert!(!text.contains(&hex::encode(secret)), "{text}");
+    assert!(!text.contains(&app.admin), "{text}");
+}
+
+/// Runs the `fundadmin` binary against the test database.
+fn fundadmin(app: &TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_fundadmin"))
+        .args(args)
+        .env("DATABASE_URL", &app.db.url)
+        .env("RUST_LOG", "warn")
+        .output()
         .unwrap()
-        .get(0);
-    assert_ne!(stored, secret.to_vec());
-    assert_eq!(stored.len(), 32);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_command_line_shows_a_secret_once_lists_none_and_revokes_at_once() {
+    let app = spawn_app().await;
+    let out = fundadmin(
+        &app,
+        &["token", "create", "--role", "admin", "--label", "ops"],
+    );
+    assert!(out.status.success());
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let (id, secret) = parse_token(&token).unwrap();
+    assert_eq!(app.get("/funds", &token).await.status, StatusCode::OK);
+
+    // Listed with its last use, never with its secret or the secret's hash.
+    let out = fundadmin(&app, &["token", "list"]);
+    assert!(out.status.success());
+    let listed = String::from_utf8(out.stdout).unwrap();
+    let line = listed
+        .lines()
+        .find(|l| l.starts_with(&id.to_string()))
+        .unwrap_or_else(|| panic!("{id} not listed:\n{listed}"));
+    let columns: Vec<&str> = line.split('\t').collect();
+    assert_eq!((columns[1], columns[5], columns[7]), ("admin", "-", "ops"));
+    assert_ne!(columns[6], "-", "last use not shown: {line}");
+    assert!(!listed.contains(&hex::encode(secret)), "{listed}");
+    assert!(
+        !listed.contains(&hex::encode(Sha256::digest(secret))),
+        "{listed}"
+    );
+
+    let id = id.to_string();
+    let out = fundadmin(&app, &["token", "revoke", &id]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        format!("revoked {id}")
+    );
+    let r = app.get("/funds", &token).await;
+    assert_unauthenticated(&r);
+    assert!(r.json["detail"].as_str().unwrap().contains("revoked"));
+    let r = app.post_fund(&token, &fund_body("X"), &[]).await;
+    assert_unauthenticated(&r);
+
+    // Revoking again, or an unknown token, fails.
+    assert_eq!(
+        fundadmin(&app, &["token", "revoke", &id]).status.code(),
+        Some(1)
+    );
+    let unknown = Uuid::now_v7().to_string();
+    assert_eq!(
+        fundadmin(&app, &["token", "revoke", &unknown])
+            .status
+            .code(),
+        Some(1)
+    );
+    let out = fundadmin(&app, &["token", "list"]);
+    let listed = String::from_utf8(out.stdout).unwrap();
+    let line = listed.lines().find(|l| l.starts_with(&id)).unwrap();
+    assert_ne!(
+        line.split('\t').nth(5),
+        Some("-"),
+        "revocation not shown: {line}"
+    );
+    assert_eq!(app.event_count().await, 0);
 }
