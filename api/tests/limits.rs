@@ -338,6 +338,7 @@ async fn integers_arrays_and_enums_are_in_range() {
         post("fund_id not a UUID", "/funds", fund_with("fund_id", json!("1234")), BAD),
     ];
     check(&app, &app.admin, cases).await;
+    app.catch_up().await;
 
     let f = format!("/funds/{fund}");
     let (tranches, calls) = (format!("{f}/tranches"), format!("{f}/capital-calls"));
@@ -388,6 +389,9 @@ async fn integers_arrays_and_enums_are_in_range() {
         get("after not a UUID", "/funds?after=1".into(), BAD_QUERY),
         get("min_position -1", format!("{f}?min_position=-1"), BAD_QUERY),
         get("unknown query parameter", "/funds?offset=10".into(), BAD_QUERY),
+        get("unknown stage", format!("{f}/projects?stage=done"), BAD_QUERY),
+        get("unknown status", format!("{f}/projects?status=ACTIVE"), BAD_QUERY),
+        get("known stage and status", format!("{f}/projects?stage=research&status=active"), OK),
         get("report year 10000", format!("{f}/reports/annual/10000"), BAD_PATH),
         get("fee year 2^31", format!("{f}/fee-assessments/2147483648"), BAD_PATH),
     ];

@@ -114,6 +114,20 @@ pub async fn list(
             "limit must be between 1 and {MAX_LIMIT}"
         )));
     }
+    // A filter on a stage or status that does not exist is a mistake, not an empty page.
+    let stages = projects::STAGES.map(|s| s.as_str());
+    let statuses = ["active", "rejected", "withdrawn"];
+    for (what, value, allowed) in [
+        ("stage", &query.stage, &stages[..]),
+        ("status", &query.status, &statuses[..]),
+    ] {
+        if value.as_deref().is_some_and(|v| !allowed.contains(&v)) {
+            return Err(ApiError::InvalidQuery(format!(
+                "{what} must be one of {}",
+                allowed.join(", ")
+            )));
+        }
+    }
     let caught_up = readable(
         &state,
         &auth,
