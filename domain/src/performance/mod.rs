@@ -18,13 +18,13 @@
 //! the same one. The present value of the same sign at both ends of the bracket: the rate is
 //! outside it or there is an even number of roots in it ([`PerformanceError::RateOutOfRange`]).
 //!
-//! Speed without floating point in the result: before each halving the sign of the present
-//! value at the midpoint is first estimated in `f64` (`sign_filter`). Only when that estimate
-//! is beyond doubt — its magnitude above 10⁻⁸ of the flows' total magnitude, thousands of
-//! times the `f64` error bound — is it used; otherwise the decimal present value decides. So
-//! every halving goes the way the decimal evaluation would send it, the bracket and the rate
-//! are the decimal bisection's to the digit on every platform, and only the few halvings near
-//! the root pay for decimal `ln`/`exp`.
+//! Speed without floating point in the result: the sign of the present value at the ends of
+//! the bracket and at each midpoint is first estimated in `f64` (`sign_filter`). Only when
+//! that estimate is beyond doubt — its magnitude above 10⁻⁸ of the flows' total magnitude,
+//! hundreds of times the `f64` error bound — is it used; otherwise the decimal present value
+//! decides. So every halving goes the way the decimal evaluation would send it, the bracket
+//! and the rate are the decimal bisection's to the digit on every platform, and only the few
+//! halvings near the root pay for decimal `ln`/`exp`.
 //!
 //! # Gross and net
 //! - Gross IRR ([`gross_irr`]): the fund's flows with its investments — injections paid out,
@@ -148,8 +148,18 @@ fn solve(flows: &[CashFlow], filter: bool) -> Result<Option<Decimal>, Performanc
 
     let mut lo = Decimal::new(-9999, 4);
     let mut hi = Decimal::TEN;
-    let lo_sign = present_value_sign(&dated, last_day, lo)?;
-    let hi_sign = present_value_sign(&dated, last_day, hi)?;
+    let estimate = if filter {
+        sign_filter::SignFilter::new(&dated, last_day)
+    } else {
+        None
+    };
+    // The sign at `rate`: the estimate's when beyond doubt, the decimal evaluation's otherwise.
+    let sign = |rate: Decimal| match estimate.as_ref().and_then(|f| f.sign(rate)) {
+        Some(sign) => Ok(sign),
+        None => present_value_sign(&dated, last_day, rate),
+    };
+    let lo_sign = sign(lo)?;
+    let hi_sign = sign(hi)?;
     if lo_sign == Ordering::Equal {
         return Ok(Some(lo));
     }
@@ -160,21 +170,12 @@ fn solve(flows: &[CashFlow], filter: bool) -> Result<Option<Decimal>, Performanc
         return Err(PerformanceError::RateOutOfRange);
     }
     let tolerance = Decimal::new(1, 10);
-    let estimate = if filter {
-        sign_filter::SignFilter::new(&dated, last_day)
-    } else {
-        None
-    };
     for _ in 0..MAX_BISECTIONS {
         if hi - lo <= tolerance {
             break;
         }
         let mid = (lo + hi) / Decimal::TWO;
-        let sign = match estimate.as_ref().and_then(|f| f.sign(mid)) {
-            Some(sign) => sign,
-            None => present_value_sign(&dated, last_day, mid)?,
-        };
-        match sign {
+        match sign(mid)? {
             Ordering::Equal => return Ok(Some(mid)),
             sign if sign == lo_sign => lo = mid,
             _ => hi = mid,
