@@ -4,6 +4,8 @@
 //! status, stable `code` and title are chosen in one `match` ([`ApiError::parts`]). Client
 //! mistakes are 4xx with a `detail` that helps fix the request; store failures are 500 with a
 //! generic detail, and their cause chain goes to the log once, here, never to the client.
+//! A failure because PostgreSQL is unreachable or restarting is `503 not_ready` instead (the
+//! client may retry, with the same `Idempotency-Key` for a command).
 //! Domain rejections carry the rule's `code()` and, when it comes from the fund rules, its
 //! `rule()` (e.g. `Art. 3`). Status codes and `code`s are part of the API contract (see
 //! `docs/API.md`).
@@ -134,9 +136,19 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// An internal error from any cause.
+    /// An internal error from any cause; `503 not_ready` when the cause is that PostgreSQL
+    /// is unavailable.
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {
-        ApiError::Internal(e.into())
+        let e = e.into();
+        if postgres_unavailable(&e) {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "PostgreSQL unavailable: answering 503"
+            );
+            let checks = BTreeMap::from([("postgres".to_owned(), "unavailable".to_owned())]);
+            return ApiError::NotReady(checks);
+        }
+        ApiError::Internal(e)
     }
 
     /// Status, stable code and title.
@@ -250,6 +262,21 @@ impl ApiError {
     }
 }
 
+/// Whether anything in `e`'s cause chain says PostgreSQL is unavailable.
+fn postgres_unavailable(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        if let Some(s) = cause.downcast_ref::<eventstore::StoreError>() {
+            s.is_unavailable()
+        } else if let Some(p) = cause.downcast_ref::<tokio_postgres::Error>() {
+            eventstore::pool::pg_unavailable(p)
+        } else if let Some(p) = cause.downcast_ref::<deadpool_postgres::PoolError>() {
+            eventstore::pool::pool_unavailable(p)
+        } else {
+            false
+        }
+    })
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let ApiError::Internal(e) = &self {
@@ -345,6 +372,21 @@ mod tests {
         let p = e.problem();
         assert_eq!(p.status, 500);
         assert!(!p.detail.contains("hunter2"));
+    }
+
+    #[test]
+    fn postgres_unavailable_is_503_not_ready() {
+        let closed = eventstore::StoreError::Pool(deadpool_postgres::PoolError::Closed);
+        let p = ApiError::internal(closed).problem();
+        assert_eq!((p.status, p.code.as_str()), (503, "not_ready"));
+        let batch = eventstore::StoreError::Batch {
+            message: "connection closed".into(),
+            unavailable: true,
+        };
+        let e: ApiError = CommandError::<FundError>::Store(batch).into();
+        assert_eq!(e.problem().status, 503);
+        let other = eventstore::StoreError::Invalid("a bug");
+        assert_eq!(ApiError::internal(other).problem().status, 500);
     }
 
     #[test]

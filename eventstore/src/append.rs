@@ -404,9 +404,12 @@ async fn write_batch(pool: &PgPool, batch: Vec<Pending>) {
         }
         Err(e) => {
             tracing::error!(error = %e, commands = replies.len(), "group commit failed");
-            let message = e.to_string();
+            let (message, unavailable) = (e.to_string(), e.is_unavailable());
             for reply in replies {
-                let _ = reply.send(Err(StoreError::Batch(message.clone())));
+                let _ = reply.send(Err(StoreError::Batch {
+                    message: message.clone(),
+                    unavailable,
+                }));
             }
         }
     }

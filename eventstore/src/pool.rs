@@ -51,3 +51,27 @@ pub fn with_database(url: &str, name: &str) -> String {
         None => format!("{host_part}/{name}"),
     }
 }
+
+/// Whether `e` says PostgreSQL cannot be reached or went away: the connection was refused or
+/// lost, or the server is shutting down or starting up (SQLSTATE classes `08` and `57P0x`).
+/// A request that failed so may succeed when retried (HTTP 503), unlike any other failure.
+pub fn pg_unavailable(e: &tokio_postgres::Error) -> bool {
+    if e.is_closed() {
+        return true;
+    }
+    if let Some(code) = e.code() {
+        let code = code.code();
+        return code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03");
+    }
+    std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
+}
+
+/// Whether a pool failure means PostgreSQL is unavailable (see [`pg_unavailable`]).
+pub fn pool_unavailable(e: &deadpool_postgres::PoolError) -> bool {
+    use deadpool_postgres::PoolError;
+    match e {
+        PoolError::Backend(e) => pg_unavailable(e),
+        PoolError::Timeout(_) | PoolError::Closed => true,
+        _ => false,
+    }
+}

@@ -44,11 +44,28 @@ pub enum StoreError {
     #[error("stored command result: {0}")]
     Result(#[from] serde_json::Error),
     /// The group-commit batch this append was part of failed as a whole.
-    #[error("append batch failed: {0}")]
-    Batch(String),
+    #[error("append batch failed: {message}")]
+    Batch {
+        /// The batch's error.
+        message: String,
+        /// Whether it failed because PostgreSQL was unavailable.
+        unavailable: bool,
+    },
     /// The caller asked for something the store cannot do (a programming error).
     #[error("invalid request to the store: {0}")]
     Invalid(&'static str),
+}
+
+impl StoreError {
+    /// Whether PostgreSQL was unavailable (unreachable, restarting): a retry may succeed.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Db(e) => crate::pool::pg_unavailable(e),
+            StoreError::Pool(e) => crate::pool::pool_unavailable(e),
+            StoreError::Batch { unavailable, .. } => *unavailable,
+            _ => false,
+        }
+    }
 }
 
 /// The event log.
