@@ -4,7 +4,9 @@
 //! and event type. Publishes are asynchronous with a bounded number awaiting their PubAck; the
 //! checkpoint moves only past events whose PubAck, and every earlier one, has arrived. It wakes on LISTEN/NOTIFY and polls
 //! as a fallback. One relay per database is active at a time (a session advisory lock); any
-//! other waits as a standby.
+//! other waits as a standby. Its [`audit`] republishes what the JetStream stream lost.
+
+pub mod audit;
 
 use async_nats::jetstream;
 use async_nats::HeaderMap;
@@ -40,6 +42,18 @@ pub struct RelayConfig {
     pub max_in_flight: usize,
     /// Polling interval when no notification arrives.
     pub poll_interval: Duration,
+    /// Time between two audits of the stream against the log ([`audit`]); `None`: never.
+    pub audit_interval: Option<Duration>,
+}
+
+/// The default [`RelayConfig::audit_interval`]: `FUNDADMIN_RELAY_AUDIT_SECONDS` (0 turns the
+/// audit off), else 10 s.
+pub fn default_audit_interval() -> Option<Duration> {
+    let seconds = std::env::var("FUNDADMIN_RELAY_AUDIT_SECONDS")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .unwrap_or(10.0);
+    (seconds > 0.0).then(|| Duration::from_secs_f64(seconds))
 }
 
 impl RelayConfig {
@@ -62,6 +76,7 @@ impl RelayConfig {
             batch_size: 1000,
             max_in_flight: 1024,
             poll_interval: Duration::from_millis(500),
+            audit_interval: default_audit_interval(),
         }
     }
 }
@@ -101,6 +116,8 @@ impl Relay {
             self.config.database_url.clone(),
             eventstore::EVENTS_CHANNEL,
         );
+        // The first audit runs once the relay has caught up after taking the lease.
+        let mut next_audit = tokio::time::Instant::now();
         let result = loop {
             if lease.is_lost() {
                 break Err(anyhow::anyhow!("relay lease connection lost"));
@@ -113,6 +130,14 @@ impl Relay {
                     n as f64,
                 ),
                 Err(e) => break Err(e),
+            }
+            if let Some(every) = self.config.audit_interval {
+                if tokio::time::Instant::now() >= next_audit {
+                    if let Err(e) = self.audit().await {
+                        break Err(e);
+                    }
+                    next_audit = tokio::time::Instant::now() + every;
+                }
             }
             tokio::select! {
                 _ = eventstore::listen::wait_for_wakeup(&mut wake, self.config.poll_interval) => {}
