@@ -4,7 +4,7 @@
 
 use async_nats::jetstream;
 use eventstore::subjects;
-use eventstore::testkit::{nats, nats_prefix, test_db, wait_until, TestDb};
+use eventstore::testkit::{nats, nats_prefix, test_db, wait_for_feed, wait_until, TestDb};
 use eventstore::{ExpectedVersion, Metadata, Metrics, NewEvent, StreamAppend};
 use futures::StreamExt;
 use serde_json::json;
@@ -189,6 +189,85 @@ async fn only_one_relay_runs_at_a_time() {
     let mut counts = [published(&ma), published(&mb)];
     counts.sort_by(f64::total_cmp);
     assert_eq!(counts, [0.0, 100.0]);
+    js.delete_stream(subjects::stream_name(&prefix))
+        .await
+        .unwrap();
+}
+
+/// The event ids of every message of `prefix`'s stream (a `Nats-Msg-Id` up to its `:`).
+async fn event_ids_on_nats(js: &jetstream::Context, prefix: &str) -> Vec<String> {
+    let total = stream_count(js, prefix).await;
+    let stream = js.get_stream(subjects::stream_name(prefix)).await.unwrap();
+    let consumer = stream
+        .create_consumer(jetstream::consumer::pull::Config::default())
+        .await
+        .unwrap();
+    let mut messages = consumer.messages().await.unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..total {
+        let m = tokio::time::timeout(Duration::from_secs(10), messages.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        let id = m.headers.as_ref().unwrap().get("Nats-Msg-Id").unwrap();
+        ids.push(workers::relay::audit::event_id_of(id.as_str()).to_owned());
+        m.ack().await.unwrap();
+    }
+    ids
+}
+
+/// NATS loses acknowledged messages (a purge, then deleted ones, all inside the duplicate
+/// window): the audit republishes exactly what the stream lacks, and nothing when it lacks
+/// nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_audit_republishes_what_the_stream_lost_exactly_once() {
+    let db = test_db().await;
+    write_events(&db, 5, 4, 5).await;
+    wait_for_feed(&db.store(), 100).await;
+    let nats = nats().await;
+    let js = jetstream::new(nats.clone());
+    let prefix = nats_prefix();
+    let (_tx, rx) = watch::channel(false);
+    let relay = relay(&db, &nats, &prefix, rx);
+    projections::nats::ensure_stream(&js, &prefix)
+        .await
+        .unwrap();
+    workers::relay::ensure_checkpoint(&db.pool).await.unwrap();
+    assert_eq!(relay.relay_available().await.unwrap(), 100);
+    assert_eq!(relay.audit().await.unwrap().republished, 0);
+
+    let mut stream = js.get_stream(subjects::stream_name(&prefix)).await.unwrap();
+    stream.purge().await.unwrap();
+    assert_eq!(stream_count(&js, &prefix).await, 0);
+    let audit = relay.audit().await.unwrap();
+    assert_eq!(
+        (audit.relayed, audit.in_stream, audit.republished),
+        (100, 0, 100)
+    );
+
+    let last = stream.info().await.unwrap().state.last_sequence;
+    for seq in [last - 40, last - 1, last] {
+        assert!(stream.delete_message(seq).await.unwrap());
+    }
+    write_events(&db, 1, 1, 1).await; // a new event, relayed after the loss
+    wait_for_feed(&db.store(), 101).await;
+    assert_eq!(relay.relay_available().await.unwrap(), 1);
+    assert_eq!(relay.audit().await.unwrap().republished, 3);
+    assert_eq!(relay.audit().await.unwrap().republished, 0);
+
+    let ids = event_ids_on_nats(&js, &prefix).await;
+    let unique: HashSet<String> = ids.iter().cloned().collect();
+    assert_eq!(ids.len(), unique.len(), "an event is on NATS twice");
+    let c = db.pool.get().await.unwrap();
+    let stored: HashSet<String> = c
+        .query("SELECT event_id::text FROM events", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(unique, stored);
     js.delete_stream(subjects::stream_name(&prefix))
         .await
         .unwrap();

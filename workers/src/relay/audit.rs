@@ -9,11 +9,12 @@
 //! acknowledged). When the stream holds fewer, it walks the stream's message ids (a
 //! headers-only ordered consumer) and republishes every event it lacks, in feed order.
 //!
-//! A republished message's `Nats-Msg-Id` is `<event_id>:r<first_seq>` (the stream's first
-//! sequence when the loss was found), not the bare event id: JetStream keeps the ids of
-//! purged or lost messages in its duplicate window and would drop a republish under the same
-//! id as a duplicate (acknowledging it without storing it). Consumers read the event from
-//! the payload; the part before `:` is always the event id.
+//! A republished message's `Nats-Msg-Id` is `<event_id>:r<ms>` (`ms`: when the audit found
+//! the loss, in Unix milliseconds), not the bare event id: JetStream keeps the ids of purged
+//! or lost messages in its duplicate window and would drop a republish under the same id as
+//! a duplicate (acknowledging it without storing it), and so would it a second republish of
+//! one event under the first one's id. Consumers read the event from the payload; the part
+//! before `:` is always the event id.
 
 use super::{event_headers, Relay, RelayConfig};
 use async_nats::jetstream::consumer::{push, DeliverPolicy};
@@ -99,7 +100,7 @@ impl Relay {
         } else {
             walk_ids(&config.nats, &stream, state.messages).await?
         };
-        let suffix = format!(":r{}", state.first_sequence);
+        let suffix = format!(":r{}", chrono::Utc::now().timestamp_millis());
         let store: &EventStore = &self.store;
         let mut from = Position::default();
         let mut done = false;
