@@ -90,7 +90,7 @@ async fn prepare(global: &GlobalOpts) -> anyhow::Result<(PgPool, async_nats::Cli
     let nats = async_nats::ConnectOptions::new()
         .name("fundadmin")
         .retry_on_initial_connect()
-        .connect(&global.nats_url)
+        .connect(nats_servers(&global.nats_url))
         .await
         .with_context(|| format!("NATS_URL {} is not a usable NATS address", global.nats_url))?;
     let connected = tokio::time::timeout(Duration::from_secs(3), async {
@@ -106,6 +106,15 @@ async fn prepare(global: &GlobalOpts) -> anyhow::Result<(PgPool, async_nats::Cli
         );
     }
     Ok((pool, nats, Metrics::new()))
+}
+
+/// The servers of a `NATS_URL`: one URL, or several separated by commas (the nodes of a
+/// cluster), e.g. `nats://127.0.0.1:4241,nats://127.0.0.1:4242`.
+pub fn nats_servers(url: &str) -> Vec<&str> {
+    url.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// Runs every worker until shutdown; when they end (for good or by failing), asks the rest
@@ -181,4 +190,16 @@ async fn shutdown_on_signal(shutdown: watch::Sender<bool>) {
         _ = terminate => tracing::info!("SIGTERM: shutting down"),
     }
     shutdown.send_replace(true);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_nats_url_may_list_the_nodes_of_a_cluster() {
+        assert_eq!(super::nats_servers("nats://a:1"), ["nats://a:1"]);
+        assert_eq!(
+            super::nats_servers("nats://a:1, nats://b:2,"),
+            ["nats://a:1", "nats://b:2"]
+        );
+    }
 }
