@@ -55,6 +55,11 @@ pub enum CommandProblems {
     /// Server failure (`internal`).
     #[response(status = 500, content_type = "application/problem+json")]
     Internal(Problem),
+    /// PostgreSQL is unreachable or restarting (`not_ready`, `checks` naming it), or the
+    /// request took over 30 s (`timeout`): retry later (a command with the same
+    /// `Idempotency-Key`).
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
 }
 
 /// The fund path parameter and the command headers, shared by every command here.

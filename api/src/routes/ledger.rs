@@ -45,6 +45,10 @@ pub enum ReadProblems {
     /// Server failure (`internal`).
     #[response(status = 500, content_type = "application/problem+json")]
     Internal(Problem),
+    /// PostgreSQL is unreachable or restarting (`not_ready`, `checks` naming it), or the
+    /// request took over 30 s (`timeout`): retry later.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
 }
 
 /// A read of one fund: the principal may see it, the read models have caught up as asked.
