@@ -4,10 +4,10 @@
     chaos_load.py BASE_URL FUNDS_JSON LOG_JSONL STOP_FILE [WORKERS]
 
 FUNDS_JSON is a list of {"fund": id, "token": manager token}. WORKERS threads (default 6)
-post commands until STOP_FILE exists: mostly project applications (a new project stream
-each) and some LP subscriptions of 1.00 (the fund's stream). Each command has a fresh
-Idempotency-Key, written into the company or LP name as `chaos-<key>` so the checks find its
-events in PostgreSQL. On a connection error, a timeout or a 503 the same request is retried
+post commands until STOP_FILE exists (or the parent process is gone): mostly project
+applications (a new project stream each) and some LP subscriptions of 1.00 (the fund's
+stream). Each command has a fresh Idempotency-Key, written into the company or LP name as
+`chaos-<key>` so the checks find its events in PostgreSQL. On a connection error, a timeout or a 503 the same request is retried
 with the same key (every 0.25 s, for at most RETRY_SECONDS, default 120); a 5xx other than
 503 is a failure (logged, then retried like a 503 so the command still settles). Every
 command ends as one JSON line in LOG_JSONL: key, kind, fund, final status, attempts, the 503s
@@ -62,10 +62,16 @@ def post(base, path, token, key, body):
         conn.close()
 
 
+def stopped(stop_file, parent):
+    """Whether to stop: the stop file exists, or ops/chaos is gone."""
+    return os.path.exists(stop_file) or os.getppid() != parent
+
+
 def worker(n, base, funds, log, lock, stop_file, totals):
     rng = random.Random(n)
     i = n
-    while not os.path.exists(stop_file):
+    parent = os.getppid()
+    while not stopped(stop_file, parent):
         target = funds[i % len(funds)]
         i += 1
         key = str(uuid.uuid4())
@@ -87,7 +93,7 @@ def worker(n, base, funds, log, lock, stop_file, totals):
                 record["server_errors"].append(status)
             elif status is not None:
                 break
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or os.getppid() != parent:
                 break
             time.sleep(0.25)
         record["status"] = status
