@@ -7,6 +7,7 @@
     chaos_nats.py HOST:PORT ids STREAM              every message's Nats-Msg-Id, one a line
     chaos_nats.py HOST:PORT ready                   exits 0 once JetStream answers
     chaos_nats.py HOST:PORT leader STREAM           the server name leading the stream
+    chaos_nats.py HOST:PORT replicas STREAM         the stream's configured replicas
     chaos_nats.py HOST:PORT streams                 the stream names
     chaos_nats.py HOST:PORT rm STREAM...            delete streams
     chaos_nats.py HOST:PORT pub SUBJECT MSGID       publish one message with a Nats-Msg-Id
@@ -127,6 +128,8 @@ def main(argv):
         nats.api("INFO")
     elif action == "leader":
         print(nats.api("STREAM.INFO." + args[0]).get("cluster", {}).get("leader", ""))
+    elif action == "replicas":
+        print(nats.api("STREAM.INFO." + args[0])["config"].get("num_replicas", 1))
     elif action == "streams":
         offset = 0
         while True:
