@@ -1,123 +1,60 @@
-//! `fundadmin-bench`: the benchmark suite behind `ops/bench`. Measurements, not tests: it
-//! prints a table and one JSON object, and asserts nothing.
+//! `fundadmin-bench`: the benchmark suite behind `ops/bench`. Measurements, not tests: each
+//! benchmark prints a table and one JSON object, and asserts nothing.
 //!
-//! `fundadmin-bench append` measures, in one run on a scratch database:
-//! single-event commands through the repository at 1, 8 and 32 concurrent writers; the raw
-//! PostgreSQL rate of single-row INSERT transactions at 32 connections (the yardstick) and
-//! the ratio; relay throughput to JetStream; projection catch-up from PostgreSQL.
-//!
-//! `fundadmin-bench report` measures report generation on a synthetic fund of 500
-//! investments and 50,000 events built through the domain commands (see `bench/report.rs`):
-//! the pure fold, the load, end to end (`workers::reports::generate::generate`) as median and
-//! p95, 100 reports in a row, the document size and the peak memory.
+//! - `append` (`bench/append.rs`): commands through the repository directly, the raw
+//!   PostgreSQL yardstick, feed, relay and projection catch-up.
+//! - `rest` (`bench/rest.rs`): the REST command path of a real `fundadmin serve` process at
+//!   1, 16 and 64 clients, projection lag under that load, rebuild of the read models, the
+//!   API's peak RSS, and the yardstick measured in the same run.
+//! - `report` (`bench/report.rs`): report generation on a synthetic fund of 500 investments
+//!   and 50,000 events built through the domain commands.
+//! - `all` (`bench/all.rs`): the three in one run, each in a process of its own, then one
+//!   table and one JSON document combining them.
 
 use anyhow::{bail, Context};
-use domain::{Aggregate, DomainEvent, Rejection};
-use eventstore::repository::CommandContext;
-use eventstore::{connect_pool, EventStore, Metadata, Metrics, PgPool, RecordedEvent, Repository};
-use projections::Write;
-use serde::{Deserialize, Serialize};
-use std::sync::Arc;
+use eventstore::{connect_pool, PgPool};
 use std::time::{Duration, Instant};
-use tokio::sync::watch;
 
+#[path = "bench/all.rs"]
+mod all;
+#[path = "bench/append.rs"]
+mod append;
+#[path = "bench/http.rs"]
+mod http;
+#[path = "bench/procfs.rs"]
+mod procfs;
 #[path = "bench/report.rs"]
 mod report;
+#[path = "bench/rest.rs"]
+mod rest;
+#[path = "bench/rest_seed.rs"]
+mod rest_seed;
+#[path = "bench/rest_table.rs"]
+mod rest_table;
+#[path = "bench/server.rs"]
+mod server;
 
-#[derive(Default, Clone)]
-struct Counter {
-    count: u64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "type", content = "data")]
-enum CounterEvent {
-    Incremented { by: u64, note: String },
-}
-
-impl DomainEvent for CounterEvent {
-    fn event_type(&self) -> &'static str {
-        "Incremented"
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("never")]
-struct Never;
-
-impl Rejection for Never {
-    fn code(&self) -> &'static str {
-        "never"
-    }
-}
-
-impl Aggregate for Counter {
-    const STREAM_TYPE: &'static str = "counter";
-    type Command = u64;
-    type Event = CounterEvent;
-    type Error = Never;
-
-    fn decide(&self, by: &u64) -> Result<Vec<CounterEvent>, Never> {
-        Ok(vec![CounterEvent::Incremented {
-            by: *by,
-            note: format!("after {}", self.count),
-        }])
-    }
-
-    fn evolve(&mut self, event: &CounterEvent) {
-        let CounterEvent::Incremented { by, .. } = event;
-        self.count += by;
-    }
-}
-
-/// A projection that writes one row per event, as a typical read model does.
-struct Sink;
-
-impl projections::Projection for Sink {
-    const NAME: &'static str = "bench_sink";
-    const STREAM_TYPES: &'static [&'static str] = &["counter"];
-    const SCHEMA: &'static str = "CREATE TABLE IF NOT EXISTS rm_bench_sink (
-        stream_id text PRIMARY KEY, count bigint NOT NULL, version bigint NOT NULL)";
-    const DROP: &'static str = "DROP TABLE IF EXISTS rm_bench_sink";
-
-    const STATEMENTS: &'static [&'static str] = &[
-        "INSERT INTO rm_bench_sink (stream_id, count, version) VALUES ($1, $2, $3) \
-         ON CONFLICT (stream_id) DO UPDATE \
-         SET count = rm_bench_sink.count + EXCLUDED.count, version = EXCLUDED.version",
-    ];
-
-    fn writes(&self, event: &RecordedEvent) -> anyhow::Result<Vec<Write>> {
-        let by = event.payload["by"].as_i64().unwrap_or(0);
-        Ok(vec![Write::new(
-            0,
-            vec![
-                Box::new(event.stream_id.clone()),
-                Box::new(by),
-                Box::new(event.stream_version),
-            ],
-        )])
-    }
-}
-
+/// An environment variable, or its default.
 fn env(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let what = std::env::args().nth(1).unwrap_or_else(|| "append".into());
-    if what != "append" && what != "report" && what != "report-measure" {
-        bail!("unknown benchmark {what:?}; known: append, report");
-    }
+    let what = std::env::args().nth(1).unwrap_or_else(|| "all".into());
     let seconds: u64 = env("BENCH_SECONDS", "5").parse().context("BENCH_SECONDS")?;
     let base = env(
         "DATABASE_URL",
         "postgres://postgres@127.0.0.1:5432/fundadmin",
     );
     let url = eventstore::pool::with_database(&base, "fundadmin_bench");
-    if what == "report-measure" {
+    match what.as_str() {
+        "all" => return all::run().await,
+        "rest" => return rest::run(&base).await,
         // The second half of `report`, in a fresh process, on the database it seeded.
-        return report::measure(&connect_pool(&url, 8)?).await;
+        "report-measure" => return report::measure(&connect_pool(&url, 8)?).await,
+        "append" | "report" => {}
+        _ => bail!("unknown benchmark {what:?}; known: all, append, rest, report"),
     }
     recreate_database(&base, "fundadmin_bench").await?;
     {
@@ -131,79 +68,10 @@ async fn main() -> anyhow::Result<()> {
     if what == "report" {
         return report::run(&pool).await;
     }
-    let window = Duration::from_secs(seconds);
-    let machine = machine();
-
-    let mut rows = Vec::new();
-    if std::env::var_os("BENCH_REPOSITORY_ONLY").is_some() {
-        let rate = repository_rate(&pool, 32, window).await?;
-        println!("repository, 32 writers: {rate:.0} events/s");
-        return Ok(());
-    }
-    for writers in [1usize, 8, 32] {
-        let rate = repository_rate(&pool, writers, window).await?;
-        rows.push((format!("repository, {writers} writers"), rate));
-    }
-    let (_, short) = stream_rate(&pool, "counter-short", 1, window).await?;
-    rows.push((
-        "repository, 1 writer, one stream of 10 events".into(),
-        short,
-    ));
-    let (cold_ms, long) = stream_rate(&pool, "counter-long", 1000, window).await?;
-    rows.push((
-        "repository, 1 writer, one stream of 10,000 events".into(),
-        long,
-    ));
-    let raw = raw_insert_rate(&pool, 32, window).await?;
-    let repo32 = rows[2].1;
-    rows.push(("raw INSERT transactions, 32 connections".into(), raw));
-    let events = EventStore::new(pool.clone()).head_position().await?;
-    eprintln!("step: feed read");
-    let feed = feed_rate(&pool).await?;
-    rows.push((format!("feed read only ({events} events)"), feed));
-    eprintln!("step: relay");
-    let relay = relay_rate(&pool, &url).await?;
-    rows.push((format!("relay to JetStream ({events} events)"), relay));
-    eprintln!("step: catch-up");
-    let catch_up = catch_up_rate(&pool).await?;
-    rows.push((format!("projection catch-up ({events} events)"), catch_up));
-
-    println!("machine: {machine}; window {seconds}s per step");
-    println!("{:<48} {:>14}", "measure", "events/s");
-    for (name, rate) in &rows {
-        println!("{name:<48} {rate:>14.0}");
-    }
-    let ratio = repo32 / raw;
-    println!("{:<48} {:>14.2}", "ratio repository(32) / raw(32)", ratio);
-    let flat = long / short;
-    println!(
-        "{:<48} {:>14.2}",
-        "ratio 10,000-event / 10-event stream", flat
-    );
-    println!(
-        "{:<48} {:>14.1}",
-        "first command on the long stream (ms, cold)", cold_ms
-    );
-    let json = serde_json::json!({
-        "benchmark": "append",
-        "machine": machine,
-        "window_seconds": seconds,
-        "repository_events_per_s": { "1": rows[0].1, "8": rows[1].1, "32": rows[2].1 },
-        "short_stream_events_per_s_1": short,
-        "long_stream_events_per_s_1": long,
-        "long_stream_first_command_ms": cold_ms,
-        "ratio_long_to_short_stream": flat,
-        "raw_insert_tx_per_s_32": raw,
-        "ratio_repository32_to_raw": ratio,
-        "feed_read_events_per_s": feed,
-        "relay_events_per_s": relay,
-        "catch_up_events_per_s": catch_up,
-        "events": events,
-    });
-    println!("{json}");
-    Ok(())
+    append::run(&pool, &url, seconds).await
 }
 
+/// The machine: cores, architecture, CPU model.
 fn machine() -> String {
     let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -220,6 +88,7 @@ fn machine() -> String {
     format!("{cpus} cpus, {}, {model}", std::env::consts::ARCH)
 }
 
+/// Drops and creates a scratch database.
 async fn recreate_database(base: &str, name: &str) -> anyhow::Result<()> {
     let admin = eventstore::pool::with_database(base, "postgres");
     let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await?;
@@ -235,116 +104,21 @@ async fn recreate_database(base: &str, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn repository_rate(pool: &PgPool, writers: usize, window: Duration) -> anyhow::Result<f64> {
-    let repo = Arc::new(Repository::<Counter>::new(
-        EventStore::new(pool.clone()),
-        10_000,
-    ));
-    // Each writer works on its own 50 aggregates in turn. They are created (and the tables
-    // analyzed) before the clock starts: the window measures the steady state, not the
-    // first minute of an empty database, whose plans see tiny tables.
-    let streams_of = |w: usize| -> Vec<String> {
-        (0..50)
-            .map(|s| format!("counter-{writers}-{w}-{s}"))
-            .collect()
-    };
-    let ctx = CommandContext::new(Metadata::new("bench", "admin"));
-    for w in 0..writers {
-        for stream in streams_of(w) {
-            repo.execute(&stream, &1, &ctx)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-        }
-    }
-    pool.get()
-        .await?
-        .batch_execute("ANALYZE streams; ANALYZE events; ANALYZE command_results")
+/// Drops a scratch database.
+async fn drop_database(base: &str, name: &str) -> anyhow::Result<()> {
+    let admin = eventstore::pool::with_database(base, "postgres");
+    let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await?;
+    let conn = tokio::spawn(conn);
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .await?;
-    let start = Instant::now();
-    let tasks: Vec<_> = (0..writers)
-        .map(|w| {
-            let (repo, streams, ctx) = (repo.clone(), streams_of(w), ctx.clone());
-            tokio::spawn(async move {
-                let mut n = 0u64;
-                while start.elapsed() < window {
-                    let stream = &streams[n as usize % streams.len()];
-                    repo.execute(stream, &1, &ctx)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("{e}"))?;
-                    n += 1;
-                }
-                anyhow::Ok(n)
-            })
-        })
-        .collect();
-    let mut total = 0;
-    for t in tasks {
-        total += t.await??;
-    }
-    let stats = repo.store().group_commit_stats();
-    let batches = stats
-        .batches
-        .load(std::sync::atomic::Ordering::Relaxed)
-        .max(1);
-    let commands = stats.commands.load(std::sync::atomic::Ordering::Relaxed);
-    eprintln!(
-        "  {writers} writers: {commands} commands in {batches} batches ({:.1} per batch)",
-        commands as f64 / batches as f64
-    );
-    Ok(total as f64 / start.elapsed().as_secs_f64())
+    drop(client);
+    let _ = conn.await;
+    Ok(())
 }
 
-/// Commands on one stream seeded with `10 × per_chunk` events: the first loads it (cold),
-/// the rest find it in the cache. Returns (first command in ms, commands/s after it).
-async fn stream_rate(
-    pool: &PgPool,
-    stream: &str,
-    per_chunk: usize,
-    window: Duration,
-) -> anyhow::Result<(f64, f64)> {
-    let store = EventStore::new(pool.clone());
-    let metadata = serde_json::to_value(Metadata::new("bench", "admin"))?;
-    for chunk in 0..10 {
-        let events = (0..per_chunk)
-            .map(|i| eventstore::NewEvent {
-                event_id: uuid::Uuid::now_v7(),
-                event_type: "Incremented".into(),
-                schema_version: 1,
-                payload: serde_json::json!({ "by": 1, "note": format!("seed {chunk}-{i}") }),
-                metadata: metadata.clone(),
-                effective_at: None,
-            })
-            .collect();
-        let append = eventstore::StreamAppend {
-            stream_id: stream.into(),
-            stream_type: "counter".into(),
-            expected: eventstore::ExpectedVersion::Any,
-            known_head: None,
-            events,
-        };
-        store
-            .append(&[append], None)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-    }
-    let repo = Repository::<Counter>::new(store, 10);
-    let ctx = CommandContext::new(Metadata::new("bench", "admin"));
-    let cold = Instant::now();
-    repo.execute(stream, &1, &ctx)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let cold_ms = cold.elapsed().as_secs_f64() * 1000.0;
-    let start = Instant::now();
-    let mut n = 0u64;
-    while start.elapsed() < window {
-        repo.execute(stream, &1, &ctx)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        n += 1;
-    }
-    Ok((cold_ms, n as f64 / start.elapsed().as_secs_f64()))
-}
-
+/// The raw PostgreSQL yardstick: single-row INSERT transactions per second at `connections`
+/// connections for `window`.
 async fn raw_insert_rate(
     pool: &PgPool,
     connections: usize,
@@ -380,52 +154,4 @@ async fn raw_insert_rate(
         total += t.await??;
     }
     Ok(total as f64 / start.elapsed().as_secs_f64())
-}
-
-/// Reading the gap-safe feed alone: the ceiling of the relay and of catch-up.
-async fn feed_rate(pool: &PgPool) -> anyhow::Result<f64> {
-    let store = EventStore::new(pool.clone());
-    let start = Instant::now();
-    let mut from = eventstore::Position::default();
-    let mut total = 0;
-    loop {
-        let page = store.read_feed(from, 2000).await?;
-        let Some(last) = page.last() else { break };
-        from = last.position();
-        total += page.len();
-    }
-    Ok(total as f64 / start.elapsed().as_secs_f64())
-}
-
-async fn relay_rate(pool: &PgPool, url: &str) -> anyhow::Result<f64> {
-    let nats = async_nats::connect(env("NATS_URL", "nats://127.0.0.1:4222")).await?;
-    let prefix = format!("bench{}", uuid::Uuid::now_v7().simple());
-    let (_tx, shutdown) = watch::channel(false);
-    let config = workers::relay::RelayConfig::new(
-        pool.clone(),
-        url.to_owned(),
-        nats.clone(),
-        prefix.clone(),
-        Metrics::new(),
-        shutdown,
-    );
-    let relay = workers::relay::Relay::new(config);
-    workers::relay::ensure_checkpoint(pool).await?;
-    let js = async_nats::jetstream::new(nats);
-    projections::nats::ensure_stream(&js, &prefix).await?;
-    let start = Instant::now();
-    let total = relay.relay_available().await?;
-    let rate = total as f64 / start.elapsed().as_secs_f64();
-    let _ = js
-        .delete_stream(eventstore::subjects::stream_name(&prefix))
-        .await;
-    Ok(rate)
-}
-
-async fn catch_up_rate(pool: &PgPool) -> anyhow::Result<f64> {
-    projections::runner::setup::<Sink>(pool).await?;
-    let store = EventStore::new(pool.clone());
-    let start = Instant::now();
-    let n = projections::runner::catch_up(&Sink, pool, &store, &Metrics::new()).await?;
-    Ok(n as f64 / start.elapsed().as_secs_f64())
 }
