@@ -9,13 +9,16 @@
 //! at each of 1, 16 and 64 concurrent clients, each client on projects of its own (no
 //! version conflicts). Every latency is kept; percentiles are exact (nearest rank).
 //! Meanwhile one sampler measures projection lag: it takes the latest answered command and
-//! polls the `projects` checkpoint every millisecond until it has passed that event, so a
+//! polls the `projects` checkpoint every 2 ms until it has passed that event, so a
 //! sample is the time from the 2xx (after the commit) to the read model showing it.
 //! Then the API's peak RSS (`VmHWM` of its `/proc/<pid>/status`), and, with the server
 //! stopped, the rebuild of each read model from PostgreSQL over everything written.
 //! CPU seconds of the API process, of all `postgres` processes and of this client are
-//! recorded per level, with the events per transaction (the group-commit batch size).
-//! `BENCH_REST_PERF=<file>` records the API process with `perf record -g` during the level
+//! recorded per level, with the events per transaction (the group-commit batch size) and the
+//! PostgreSQL transactions per command (`pg_stat_database.xact_commit` of the scratch
+//! database, each statement outside a transaction counting one; the sampler's polls left
+//! out): the API's round trips, the relay's and the projections' work together.
+//! `BENCH_REST_PERF=<file>` records the API process with `perf record --call-graph dwarf` during the level
 //! with the most clients.
 
 use super::http::Conn;
@@ -148,6 +151,7 @@ async fn level(
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let sampler = tokio::spawn(sample_lag(pool.clone(), latest.clone(), stop.clone()));
     let body = Arc::new(rest_seed::report_body());
+    let xacts_before = xact_commits(pool).await?;
     let cpu_before = CpuSnapshot::take(server.pid);
     let start = Instant::now();
     let tasks: Vec<_> = (0..clients)
@@ -172,10 +176,13 @@ async fn level(
     let elapsed = start.elapsed().as_secs_f64();
     let cpu = CpuSnapshot::take(server.pid).since(&cpu_before);
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    let lag_ms = sampler.await??;
+    let (lag_ms, polls) = sampler.await??;
     let drain = Instant::now();
     wait_caught_up(pool).await?;
     let drain_ms = drain.elapsed().as_secs_f64() * 1000.0;
+    // Statistics reach `pg_stat_database` within a second of a backend going idle.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let xacts = xact_commits(pool).await? - xacts_before - polls as i64;
     let row = pool
         .get()
         .await?
@@ -198,6 +205,7 @@ async fn level(
         drain_ms,
         cpu,
         events_per_tx: events as f64 / txs.max(1) as f64,
+        xacts_per_command: xacts as f64 / latencies.len().max(1) as f64,
     })
 }
 
@@ -235,6 +243,22 @@ async fn client(
     Ok((latencies, errors, first_error))
 }
 
+/// Transactions committed so far in the scratch database (each statement outside an
+/// explicit transaction is one), from `pg_stat_database`.
+async fn xact_commits(pool: &PgPool) -> anyhow::Result<i64> {
+    let client = pool.get().await?;
+    client
+        .batch_execute("SELECT pg_stat_clear_snapshot()")
+        .await?;
+    let row = client
+        .query_one(
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()",
+            &[],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
 /// Nearest-rank percentile of sorted values (`p` in 0..=1).
 fn percentile(sorted: &[u32], p: f64) -> u32 {
     if sorted.is_empty() {
@@ -253,8 +277,9 @@ async fn sample_lag(
     pool: PgPool,
     latest: Latest,
     stop: Arc<std::sync::atomic::AtomicBool>,
-) -> anyhow::Result<Vec<f64>> {
+) -> anyhow::Result<(Vec<f64>, u64)> {
     let client = pool.get().await?;
+    let mut polls = 0;
     let passed = client.prepare(PASSED).await?;
     let mut samples = Vec::new();
     let mut last = 0;
@@ -268,6 +293,7 @@ async fn sample_lag(
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let row = client.query_opt(&passed, &[&position]).await?;
+            polls += 1;
             if row.is_some_and(|r| r.get::<_, bool>(0)) {
                 samples.push(answered.elapsed().as_secs_f64() * 1000.0);
                 break;
@@ -276,11 +302,11 @@ async fn sample_lag(
                 samples.push(answered.elapsed().as_secs_f64() * 1000.0);
                 break;
             }
-            tokio::time::sleep(Duration::from_millis(1)).await;
+            tokio::time::sleep(Duration::from_millis(2)).await;
         }
     }
     samples.sort_by(f64::total_cmp);
-    Ok(samples)
+    Ok((samples, polls))
 }
 
 /// Waits (at most 60 s) until the `projects` read model has applied the whole log.

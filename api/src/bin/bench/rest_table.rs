@@ -15,6 +15,7 @@ pub struct Level {
     pub drain_ms: f64,
     pub cpu: (f64, f64, f64, f64),
     pub events_per_tx: f64,
+    pub xacts_per_command: f64,
 }
 
 #[expect(
@@ -39,7 +40,7 @@ pub fn print(
          fundadmin serve with its workers; CPU % of one core over the window"
     );
     println!(
-        "{:>7} {:>9} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>6} {:>9} {:>6} {:>6} {:>6} {:>6} {:>7}",
+        "{:>7} {:>9} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>6} {:>9} {:>9} {:>6} {:>6} {:>6} {:>6} {:>7}",
         "clients",
         "cmds/s",
         "p50 ms",
@@ -50,6 +51,7 @@ pub fn print(
         "lag p99",
         "errors",
         "events/tx",
+        "PG tx/cmd",
         "API%",
         "PG%",
         "bench%",
@@ -60,9 +62,10 @@ pub fn print(
         let window = seconds as f64;
         let (api, pg, client, busy) = l.cpu;
         println!(
-            "{:>7} {:>9.0} {:>7.2} {:>7.2} {:>7.2} {:>7.1} {:>8.1} {:>8.1} {:>6} {:>9.2} {:>6.0} {:>6.0} {:>6.0} {:>6.0} {:>7.0}",
+            "{:>7} {:>9.0} {:>7.2} {:>7.2} {:>7.2} {:>7.1} {:>8.1} {:>8.1} {:>6} {:>9.2} {:>9.2} {:>6.0} {:>6.0} {:>6.0} {:>6.0} {:>7.0}",
             l.clients, l.rate, l.latency_ms[0], l.latency_ms[1], l.latency_ms[2],
             l.latency_ms[3], lag(l, 0.5), lag(l, 0.99), l.errors, l.events_per_tx,
+            l.xacts_per_command,
             api / window * 100.0, pg / window * 100.0, client / window * 100.0, busy * 100.0,
             api * 1e6 / l.commands.max(1) as f64
         );
@@ -102,6 +105,7 @@ pub fn print(
                                        "p99": lag(l, 0.99), "max": lag(l, 1.0) },
                 "projection_drain_after_window_ms": l.drain_ms,
                 "events_per_transaction": l.events_per_tx,
+                "postgres_transactions_per_command": l.xacts_per_command,
                 "cpu_s": { "api": l.cpu.0, "postgres_all": l.cpu.1, "bench_client": l.cpu.2 },
                 "machine_busy_share": l.cpu.3,
                 "api_cpu_us_per_command": l.cpu.0 * 1e6 / l.commands.max(1) as f64,

@@ -98,19 +98,20 @@ impl Server {
     }
 }
 
-/// A `perf record` of the server's process (call graphs by frame pointers and DWARF line
-/// tables of the release profile), for `BENCH_REST_PERF`.
+/// A `perf record` of the server's process, for `BENCH_REST_PERF` (call graphs unwound
+/// with DWARF: the release profile keeps line tables, not frame pointers).
 pub struct Perf(Child);
 
 impl Perf {
-    /// Starts `perf record -g` on process `pid`, writing `output`.
+    /// Starts `perf record` on process `pid`, writing `output`.
     pub fn record(pid: u32, output: &str) -> anyhow::Result<Perf> {
         let child = std::process::Command::new("perf")
             .args([
                 "record",
                 "-F",
                 "499",
-                "-g",
+                "--call-graph",
+                "dwarf,16384",
                 "-o",
                 output,
                 "-p",
