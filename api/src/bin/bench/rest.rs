@@ -8,9 +8,10 @@
 //! post-investment reports (`POST /funds/{id}/projects/{id}/reports`) for `BENCH_SECONDS`
 //! at each of 1, 16 and 64 concurrent clients, each client on projects of its own (no
 //! version conflicts). Every latency is kept; percentiles are exact (nearest rank).
-//! Meanwhile one sampler measures projection lag: it takes the latest answered command and
-//! polls the `projects` checkpoint every 2 ms until it has passed that event, so a
-//! sample is the time from the 2xx (after the commit) to the read model showing it.
+//! Meanwhile one sampler measures projection lag: every 2 ms it takes the latest answered
+//! command as a probe and checks, in one query on the `projects` checkpoint, which pending
+//! probes the read model has applied, so a sample is the time from the 2xx (after the
+//! commit) to the read model showing it (to within 2 ms plus a query).
 //! Then the API's peak RSS (`VmHWM` of its `/proc/<pid>/status`), and, with the server
 //! stopped, the rebuild of each read model from PostgreSQL over everything written.
 //! CPU seconds of the API process, of all `postgres` processes and of this client are
@@ -268,42 +269,59 @@ fn percentile(sorted: &[u32], p: f64) -> u32 {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-/// Whether the `projects` read model has applied the event at `$1`.
-const PASSED: &str = "SELECT (c.tx_id, c.global_position) >= (e.tx_id, e.global_position) \
-     FROM checkpoints c, events e WHERE c.name = 'projects' AND e.global_position = $1";
+/// Which of the positions `$1` the `projects` read model has applied.
+const PASSED: &str = "SELECT e.global_position FROM checkpoints c, events e \
+     WHERE c.name = 'projects' AND e.global_position = ANY($1) \
+     AND (c.tx_id, c.global_position) >= (e.tx_id, e.global_position)";
 
-/// The lag sampler: one command at a time, the latest answered, until `stop`.
+/// The lag sampler. Every 2 ms it takes the latest answered command as a new probe (if it
+/// is new) and, in one query, finds which of the pending probes the read model has applied:
+/// each of those is a sample, from its 2xx to now. After `stop`, the pending probes are
+/// followed to the end (at most 10 s). Returns the samples (sorted) and the queries made.
 async fn sample_lag(
     pool: PgPool,
     latest: Latest,
     stop: Arc<std::sync::atomic::AtomicBool>,
 ) -> anyhow::Result<(Vec<f64>, u64)> {
     let client = pool.get().await?;
-    let mut polls = 0;
     let passed = client.prepare(PASSED).await?;
-    let mut samples = Vec::new();
-    let mut last = 0;
-    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-        let taken = *latest.lock().unwrap_or_else(|p| p.into_inner());
-        let Some((position, answered)) = taken.filter(|(p, _)| *p != last) else {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-            continue;
-        };
-        last = position;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let row = client.query_opt(&passed, &[&position]).await?;
-            polls += 1;
-            if row.is_some_and(|r| r.get::<_, bool>(0)) {
-                samples.push(answered.elapsed().as_secs_f64() * 1000.0);
-                break;
-            }
-            if Instant::now() > deadline {
-                samples.push(answered.elapsed().as_secs_f64() * 1000.0);
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(2)).await;
+    let (mut samples, mut polls) = (Vec::new(), 0);
+    let mut pending: Vec<(i64, Instant)> = Vec::new();
+    let mut stopped_at: Option<Instant> = None;
+    loop {
+        if stopped_at.is_none() && stop.load(std::sync::atomic::Ordering::Relaxed) {
+            stopped_at = Some(Instant::now());
         }
+        match stopped_at {
+            Some(t) if pending.is_empty() || t.elapsed() > Duration::from_secs(10) => break,
+            Some(_) => {}
+            None => {
+                let taken = *latest.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(probe) = taken.filter(|(p, _)| pending.last().is_none_or(|l| l.0 != *p))
+                {
+                    pending.push(probe);
+                }
+            }
+        }
+        if !pending.is_empty() {
+            let positions: Vec<i64> = pending.iter().map(|p| p.0).collect();
+            let done: std::collections::HashSet<i64> = client
+                .query(&passed, &[&positions])
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            polls += 1;
+            let now = Instant::now();
+            pending.retain(|(position, answered)| {
+                let applied = done.contains(position);
+                if applied {
+                    samples.push((now - *answered).as_secs_f64() * 1000.0);
+                }
+                !applied
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
     }
     samples.sort_by(f64::total_cmp);
     Ok((samples, polls))
