@@ -68,6 +68,7 @@ pub async fn run(base: &str) -> anyhow::Result<()> {
         Ok(r) => r,
         Err(e) => {
             eprintln!("the server's log: {}", log.display());
+            cleanup(base, &prefix).await;
             return Err(e);
         }
     };
