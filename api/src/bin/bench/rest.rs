@@ -359,15 +359,19 @@ async fn rebuild(pool: &PgPool) -> anyhow::Result<Vec<(String, u64, f64)>> {
     Ok(out)
 }
 
-/// Drops the scratch database and the NATS stream (best effort).
+/// Drops the scratch database and the NATS streams, events and report requests (best
+/// effort).
 async fn cleanup(base: &str, prefix: &str) {
     if let Err(e) = crate::drop_database(base, DATABASE).await {
         eprintln!("dropping {DATABASE}: {e:#}");
     }
     if let Ok(nats) = async_nats::connect(crate::env("NATS_URL", "nats://127.0.0.1:4222")).await {
         let js = async_nats::jetstream::new(nats);
-        let _ = js
-            .delete_stream(eventstore::subjects::stream_name(prefix))
-            .await;
+        for stream in [
+            eventstore::subjects::stream_name(prefix),
+            workers::reports::schedule::stream_name(prefix),
+        ] {
+            let _ = js.delete_stream(stream).await;
+        }
     }
 }
