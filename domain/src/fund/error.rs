@@ -157,13 +157,19 @@ pub enum FundError {
     /// the scheduler's phase changes and fee assessments.
     #[error("the fund is closed")]
     FundClosed,
-    /// Closing with cash left or movements not yet confirmed (Art. 5: liquidation).
-    #[error("liquidation is not complete: {cash} at the custodian, {pending} movement(s) pending")]
+    /// Closing with cash left, movements not yet confirmed or investments not yet exited
+    /// (Art. 5: liquidation realises the portfolio and pays everything out).
+    #[error(
+        "liquidation is not complete: {cash} at the custodian, {pending} movement(s) pending, \
+         {holdings} of investment cost not exited"
+    )]
     LiquidationIncomplete {
         /// Cash at the custodian.
         cash: Money,
         /// Movements instructed and not confirmed.
         pending: usize,
+        /// Investment cost not yet exited (sold or written off).
+        holdings: Money,
     },
     /// A fee period that has not ended yet.
     #[error("the fee period ends on {ends_on}; it can be assessed from the next day")]

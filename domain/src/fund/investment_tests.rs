@@ -368,3 +368,25 @@ fn a_closed_fund_refuses_injections_and_exits() {
         );
     }
 }
+
+#[test]
+fn a_fund_holding_an_investment_cannot_close() {
+    // After the worked sequence project 2's 500,000 is still held (project 1 is sold and
+    // written off); the term ended on 2027-01-01 and liquidation is under way.
+    let closing = close("2028-01-01", "2028-01-01");
+    let (err, code, rule) = refusal(given::<Fund>(&exited()).when(&closing));
+    let FundError::LiquidationIncomplete { holdings, .. } = err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(
+        (holdings, code, rule),
+        (yuan(500_000), "liquidation_incomplete", Some("Art. 5"))
+    );
+    // Written off too: nothing held (the cash still stands in the way).
+    let written_off = after(&exited(), &[exit(3, 2, "0", "500000", "2027-06-01")]);
+    let (err, _, _) = refusal(given::<Fund>(&written_off).when(&closing));
+    assert!(
+        matches!(err, FundError::LiquidationIncomplete { holdings, cash, .. } if holdings == Money::ZERO && cash.is_positive()),
+        "{err:?}"
+    );
+}

@@ -120,7 +120,9 @@ pub fn extend(
     }])
 }
 
-/// `CloseFund`: only in liquidation, with no cash left and nothing pending at the custodian.
+/// `CloseFund`: only in liquidation, with no cash left and nothing pending at the custodian,
+/// and every investment exited (sold or written off): a fund closed while holding a stake
+/// would leave it unaccounted for.
 pub fn close(
     fund: &Fund,
     closed_on: NaiveDate,
@@ -134,10 +136,16 @@ pub fn close(
     closing.closed_on = Some(closed_on);
     phases::schedule(&phase_terms(terms, &closing)).map_err(FundError::Phase)?;
     let pending = fund.custody.pending().count();
-    if fund.custody.cash != crate::Money::ZERO || pending > 0 {
+    let holdings = fund
+        .investments
+        .values()
+        .map(super::investments::Investment::cost_not_exited)
+        .sum::<crate::Money>();
+    if fund.custody.cash != crate::Money::ZERO || pending > 0 || holdings != crate::Money::ZERO {
         return Err(FundError::LiquidationIncomplete {
             cash: fund.custody.cash,
             pending,
+            holdings,
         });
     }
     Ok(vec![FundEvent::FundClosed { closed_on }])

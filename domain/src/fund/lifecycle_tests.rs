@@ -351,6 +351,7 @@ fn a_fund_cannot_close_with_cash_or_pending_movements() {
     let incomplete = FundError::LiquidationIncomplete {
         cash: yuan(30_000_000),
         pending: 0,
+        holdings: Money::ZERO,
     };
     let code = "liquidation_incomplete";
     assert_eq!(refused, (incomplete, code, Some("Art. 5")));
@@ -361,6 +362,7 @@ fn a_fund_cannot_close_with_cash_or_pending_movements() {
     let incomplete = FundError::LiquidationIncomplete {
         cash: Money::ZERO,
         pending: 1,
+        holdings: Money::ZERO,
     };
     assert_eq!((err, code), (incomplete, "liquidation_incomplete"));
 }
