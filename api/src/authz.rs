@@ -23,7 +23,7 @@ mod tests;
 
 pub use policies::*;
 
-use crate::auth::Principal;
+use crate::auth::{Principal, Role};
 use crate::routes::Verb;
 
 /// The kinds of caller: the eight roles of [`crate::auth::Role`] and nobody (no token).
@@ -63,33 +63,33 @@ impl Caller {
         Caller::Anonymous,
     ];
 
+    /// The role it stands for; `None` for no token.
+    pub fn role(self) -> Option<Role> {
+        match self {
+            Caller::Admin => Some(Role::Admin),
+            Caller::Manager => Some(Role::Manager),
+            Caller::Member => Some(Role::Member),
+            Caller::Observer => Some(Role::Observer),
+            Caller::Custodian => Some(Role::Custodian),
+            Caller::Lp => Some(Role::Lp),
+            Caller::Regulator => Some(Role::Regulator),
+            Caller::Authority => Some(Role::Authority),
+            Caller::Anonymous => None,
+        }
+    }
+
     /// The column's name (the role's name; `anonymous` for no token).
     pub fn name(self) -> &'static str {
-        match self {
-            Caller::Admin => "admin",
-            Caller::Manager => "manager",
-            Caller::Member => "member",
-            Caller::Observer => "observer",
-            Caller::Custodian => "custodian",
-            Caller::Lp => "lp",
-            Caller::Regulator => "regulator",
-            Caller::Authority => "authority",
-            Caller::Anonymous => "anonymous",
-        }
+        self.role().map_or("anonymous", |role| role.as_str())
     }
 
     /// The kind of `principal`.
     pub fn of(principal: &Principal) -> Caller {
-        match principal {
-            Principal::Admin => Caller::Admin,
-            Principal::Manager { .. } => Caller::Manager,
-            Principal::Member { .. } => Caller::Member,
-            Principal::Observer { .. } => Caller::Observer,
-            Principal::Custodian { .. } => Caller::Custodian,
-            Principal::Lp { .. } => Caller::Lp,
-            Principal::Regulator { .. } => Caller::Regulator,
-            Principal::Authority { .. } => Caller::Authority,
-        }
+        let role = Some(principal.role());
+        Caller::ALL
+            .into_iter()
+            .find(|caller| caller.role() == role)
+            .unwrap_or(Caller::Anonymous)
     }
 }
 

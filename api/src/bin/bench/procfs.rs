@@ -72,7 +72,7 @@ pub fn memory_kib(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// The 1-minute load average.
+/// The load averages over 1, 5 and 15 minutes, as `/proc/loadavg` gives them.
 pub fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .ok()

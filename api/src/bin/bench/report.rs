@@ -248,10 +248,7 @@ pub async fn measure(pool: &PgPool) -> anyhow::Result<()> {
     let (build_s, seed_s, summary) = (seeded.build_s, seeded.seed_s, &seeded.summary);
     let funds = fund_ids.len();
     let (rss_start, peak_seeding) = (seeded.rss_start_kib, seeded.rss_peak_kib);
-    let load_avg = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
-        .unwrap_or_default();
+    let load_avg = super::procfs::load_average();
 
     println!("machine: {machine}; load average {load_avg} at the end");
     println!("synthetic fund ({events} events per fund, {funds} fund(s) seeded): {summary}");
@@ -384,17 +381,9 @@ fn stats(samples: &[Duration]) -> (f64, f64) {
     (median, rank(0.95))
 }
 
-/// A line of `/proc/self/status` in KiB (`VmRSS`, `VmHWM`), 0 if unreadable.
+/// A line of this process's `/proc/self/status` in KiB (`VmRSS`, `VmHWM`), 0 if unreadable.
 fn memory(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|n| n.parse().ok())
-        })
-        .unwrap_or(0)
+    super::procfs::memory_kib(std::process::id(), field)
 }
 
 /// `generate::load`'s two halves timed apart: `generate::query` (the snapshot, the query,
