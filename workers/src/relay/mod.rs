@@ -86,6 +86,9 @@ pub struct Relay {
     config: RelayConfig,
     store: EventStore,
     js: jetstream::Context,
+    /// The audit's last count: the events at or before a checkpoint (final, since the feed
+    /// is gap-safe), so the next audit counts only the events after it.
+    counted: std::sync::Mutex<Option<(Position, u64)>>,
 }
 
 impl Relay {
@@ -93,7 +96,12 @@ impl Relay {
     pub fn new(config: RelayConfig) -> Self {
         let store = EventStore::new(config.pool.clone());
         let js = jetstream::new(config.nats.clone());
-        Relay { config, store, js }
+        Relay {
+            config,
+            store,
+            js,
+            counted: std::sync::Mutex::new(None),
+        }
     }
 
     /// Runs until shutdown: takes the lease, then relays batch after batch, restarting after
