@@ -70,7 +70,7 @@ pub async fn extend_term(
     responses(
         (status = 201, description = "Closed", body = FundCommandResult,
             headers(("Idempotency-Replayed" = Option<bool>, description = "`true` on a replayed first result"))),
-        (status = 422, description = "Invalid body (`invalid_request`), key reused (`idempotency_key_reused`) or refused by the fund rules (`closed_before_liquidation` with `rule` Art. 5, `date_in_future`, `liquidation_incomplete`, `fund_closed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid body (`invalid_request`), key reused (`idempotency_key_reused`) or refused by the fund rules (`closed_before_liquidation` with `rule` Art. 5, `date_in_future`, `liquidation_incomplete`: cash, pending movements, holdings or fees not settled, `fund_closed`)", body = Problem, content_type = "application/problem+json"),
         CommandProblems,
     ),
     security(("bearer" = []))

@@ -6,17 +6,22 @@ use super::capital::{Lp, LpKind};
 use super::custody::MovementKind;
 use super::phases::Phase;
 use super::test_support::{
-    after, assess, call_id, close, confirm, d, declare, extend, instruct, lp, lp_pays, mv,
-    paid_in_fund, record, refusal, yuan, RESOLUTION,
+    after, assess, call_id, close, d, declare, extend, instruct, lp, lp_pays, mv, paid_in_fund,
+    record, refusal, wound_up, yuan, RESOLUTION,
 };
 use super::*;
 use crate::aggregate::given;
 
-/// An angel fund established on 2021-09-01 whose 50M tranche 1 was called and never paid
-/// (LP 2 still owes its 20M), closed on 2030-01-01 with no cash at the custodian.
+/// An angel fund established on 2021-09-01 whose 50M tranche 1 was called and paid by LP 1
+/// only (LP 2 still owes its 20M), wound up (fees paid, the rest distributed) and closed on
+/// 2030-01-01 with no cash at the custodian.
 fn closed() -> Vec<FundEvent> {
-    let unpaid = paid_in_fund("2021-09-01", &[(1, 30_000_000), (2, 20_000_000)], &[]);
-    after(&unpaid, &[close("2030-01-01", "2030-01-01")])
+    let half_paid = paid_in_fund(
+        "2021-09-01",
+        &[(1, 30_000_000), (2, 20_000_000)],
+        &[(1, 30_000_000)],
+    );
+    after(&wound_up(&half_paid), &[close("2030-01-01", "2030-01-01")])
 }
 
 /// The refusal of a closed fund: `fund_closed`, under the term's rule.
@@ -51,17 +56,10 @@ fn a_closed_fund_confirms_no_movement() {
     // Every movement was confirmed before the closing (it requires it): confirming one again,
     // or one never instructed, is refused because the fund is closed.
     let paid = paid_in_fund("2021-09-01", &[(1, 50_000_000)], &[(1, 50_000_000)]);
-    let emptied = after(
-        &paid,
-        &[
-            declare(1, yuan(50_000_000)),
-            super::test_support::pay_out(1, 1, 1, yuan(50_000_000)),
-            confirm(1, "2029-12-01"),
-            close("2030-01-01", "2030-01-01"),
-        ],
-    );
+    let emptied = after(&wound_up(&paid), &[close("2030-01-01", "2030-01-01")]);
     let g = given::<Fund>(&emptied);
-    for movement in [1, 1001, 99] {
+    // LP 1's payment, the 2022 fee's payment, the final distribution's, and one never made.
+    for movement in [1001, 7022, 9000, 99] {
         let again = FundCommand::ConfirmMovement {
             movement_id: mv(movement),
             executed_on: d("2030-01-02"),
@@ -111,9 +109,13 @@ fn the_scheduler_still_records_phase_changes_and_assesses_the_last_fee_year() {
         on: d("2030-01-01"),
     };
     assert_eq!(changes.last(), Some(&closed_change));
-    let [FundEvent::FeeAssessed { year, .. }] = g.when(&assess(2029, "2030-01-02")).unwrap()[..]
+    // 2029 was assessed and paid before the closing; 2030, the year of the closing, bears no
+    // fee (liquidation, then closed) and is assessed at nothing once it has ended.
+    assert_eq!(g.when(&assess(2029, "2030-01-02")).unwrap(), []);
+    let [FundEvent::FeeAssessed { year, assessment }] =
+        &g.when(&assess(2030, "2031-01-01")).unwrap()[..]
     else {
-        panic!("the 2029 fee is assessed")
+        panic!("the 2030 fee is assessed")
     };
-    assert_eq!(year, 2029);
+    assert_eq!((*year, assessment.total), (2030, Money::ZERO));
 }

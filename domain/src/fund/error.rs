@@ -157,11 +157,14 @@ pub enum FundError {
     /// the scheduler's phase changes and fee assessments.
     #[error("the fund is closed")]
     FundClosed,
-    /// Closing with cash left, movements not yet confirmed or investments not yet exited
-    /// (Art. 5: liquidation realises the portfolio and pays everything out).
+    /// Closing with cash left, movements not yet confirmed, investments not yet exited or fees
+    /// not settled (Art. 5: liquidation realises the portfolio and pays everything out; Art. 7:
+    /// a closed fund pays no more fees, so every fee is assessed and paid first).
     #[error(
         "liquidation is not complete: {cash} at the custodian, {pending} movement(s) pending, \
-         {holdings} of investment cost not exited"
+         {holdings} of investment cost not exited, fees of {} not assessed, {fees_unpaid} of \
+         fees assessed and not paid",
+        years_list(unassessed_fee_years)
     )]
     LiquidationIncomplete {
         /// Cash at the custodian.
@@ -170,6 +173,10 @@ pub enum FundError {
         pending: usize,
         /// Investment cost not yet exited (sold or written off).
         holdings: Money,
+        /// Fee years up to the closing that charge a fee and are not assessed.
+        unassessed_fee_years: Vec<i32>,
+        /// Fees assessed and not yet paid.
+        fees_unpaid: Money,
     },
     /// A fee period that has not ended yet.
     #[error("the fee period ends on {ends_on}; it can be assessed from the next day")]
@@ -339,4 +346,16 @@ impl Rejection for FundError {
     fn is_not_found(&self) -> bool {
         matches!(self, FundError::NotEstablished | FundError::UnknownMovement)
     }
+}
+
+/// Years for a message: "2028, 2029", or "no year".
+fn years_list(years: &[i32]) -> String {
+    if years.is_empty() {
+        return "no year".to_owned();
+    }
+    years
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

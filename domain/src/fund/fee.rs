@@ -2,15 +2,20 @@
 //!
 //! The fee period is the calendar year, starting on the establishment date in the first
 //! year. A period is assessed once it has ended (from the day after its last day), by the
-//! scheduler or at the manager's request; the assessment is the pure [`crate::fees::assess`]
+//! scheduler or at the manager's request, or at the manager's request once its last day that
+//! can bear a fee has passed: the investment and exit periods bear one, the extension and
+//! liquidation do not (Art. 7), so the year in which the exit period ends is final from the
+//! day after it (that is how a fund closing in that year settles its last fee first); the assessment is the pure [`crate::fees::assess`]
 //! of the fund's phases, its tranches' subscribed sizes (each from its subscription date) and
 //! the cost of investments not yet exited. Asking again for an assessed year records nothing:
 //! the first assessment is the single charge. Paying it is a custodian movement
 //! ([`super::custody::MovementKind::FeePayment`]).
 
+use super::phases::Phase;
 use super::{lifecycle, Fund, FundError, FundEvent};
 use crate::fees::{self, FeeAssessment, FeePolicy, TrancheBase};
-use chrono::NaiveDate;
+use crate::Money;
+use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
 
 /// An assessed fee year.
@@ -62,14 +67,54 @@ pub fn compute(fund: &Fund, from: NaiveDate, to: NaiveDate) -> Result<FeeAssessm
 /// `AssessFee`.
 pub fn assess_year(fund: &Fund, year: i32, today: NaiveDate) -> Result<Vec<FundEvent>, FundError> {
     let (from, to) = fee_period(fund, year)?;
-    if to >= today {
-        return Err(FundError::FeePeriodNotEnded { ends_on: to });
+    // A year that has not begun is never assessed, even one that can bear no fee.
+    let ends_on = last_fee_bearing_day(fund, to)?.max(from.pred_opt().unwrap_or(from));
+    if ends_on >= today {
+        return Err(FundError::FeePeriodNotEnded { ends_on });
     }
     if fund.fees.contains_key(&year) {
         return Ok(Vec::new());
     }
     let assessment = compute(fund, from, to)?;
     Ok(vec![FundEvent::FeeAssessed { year, assessment }])
+}
+
+/// The last day up to `to` that can bear a fee: `to`, or the day before the first phase
+/// that bears none (extension, liquidation), whichever comes first. A phase that bears a fee
+/// never follows one that bears none.
+fn last_fee_bearing_day(fund: &Fund, to: NaiveDate) -> Result<NaiveDate, FundError> {
+    let fee_free_from = lifecycle::schedule(fund)?
+        .iter()
+        .find(|s| !matches!(s.phase, Phase::Investment | Phase::Exit))
+        .map(|s| s.from);
+    Ok(match fee_free_from.and_then(|f| f.pred_opt()) {
+        Some(last) if last < to => last,
+        _ => to,
+    })
+}
+
+/// What stands between the fund and its closing on `closed_on` on the fee side (Art. 7): the
+/// years up to `closed_on` that would charge a fee and are not assessed, and the fees
+/// assessed and not paid.
+pub fn unsettled(fund: &Fund, closed_on: NaiveDate) -> Result<(Vec<i32>, Money), FundError> {
+    let terms = fund.terms.as_ref().ok_or(FundError::NotEstablished)?;
+    let mut unassessed = Vec::new();
+    for year in terms.establishment_date.year()..=closed_on.year() {
+        if fund.fees.contains_key(&year) {
+            continue;
+        }
+        let (from, to) = fee_period(fund, year)?;
+        if compute(fund, from, to)?.total.is_positive() {
+            unassessed.push(year);
+        }
+    }
+    let outstanding = fund
+        .custody
+        .fee_payments
+        .values()
+        .map(super::custody::Due::outstanding)
+        .sum();
+    Ok((unassessed, outstanding))
 }
 
 /// Folds the fee events into the state.

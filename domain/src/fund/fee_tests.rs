@@ -8,7 +8,7 @@ use super::custody::MovementKind;
 use super::phases::Phase;
 use super::test_support::{
     after, assess, close, confirm, d, extend, instruct, money, opened, paid_in_fund, refusal,
-    subscribed, terms, yuan, RESOLUTION,
+    subscribed, terms, wound_up, yuan, RESOLUTION,
 };
 use super::*;
 use crate::aggregate::given;
@@ -156,7 +156,9 @@ fn there_is_no_fee_period_before_establishment_or_after_closing() {
         (FundError::NoFeePeriod { year: 2020 }, "no_fee_period")
     );
     // Closed on 2030-01-01: 2030 is a period (free: liquidation, then closed), 2031 is not.
-    let closed = given::<Fund>(&after(&history, &[close("2030-01-01", "2030-01-01")]));
+    let paid = paid_in_fund("2021-09-01", &[(1, 50_000_000)], &[(1, 50_000_000)]);
+    let closing = [close("2030-01-01", "2030-01-01")];
+    let closed = given::<Fund>(&after(&wound_up(&paid), &closing));
     let a = assessed(&closed.state, 2030);
     assert_eq!((a.segments.len(), a.total), (0, Money::ZERO));
     let refused = refusal(closed.when(&assess(2031, "2040-01-01")));

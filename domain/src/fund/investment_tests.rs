@@ -15,7 +15,7 @@
 use super::custody::MovementKind;
 use super::phases::Phase;
 use super::test_support::{
-    after, assess, close, confirm, d, instruct, money, paid_in_fund, refusal, terms, yuan,
+    after, assess, close, confirm, d, instruct, money, paid_in_fund, refusal, terms, wound_up, yuan,
 };
 use super::*;
 use crate::aggregate::given;
@@ -25,6 +25,7 @@ use crate::{DomainEvent, ExitId, MovementId, ProjectId, ResolutionId};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+mod closing;
 mod concession;
 mod exits;
 
@@ -354,8 +355,8 @@ fn the_generic_instruction_refuses_an_injection() {
 
 #[test]
 fn a_closed_fund_refuses_injections_and_exits() {
-    let unpaid = paid_in_fund("2021-09-01", &[(1, 50_000_000)], &[]);
-    let closed = after(&unpaid, &[close("2030-01-01", "2030-01-01")]);
+    let paid = paid_in_fund("2021-09-01", &[(1, 50_000_000)], &[(1, 50_000_000)]);
+    let closed = after(&wound_up(&paid), &[close("2030-01-01", "2030-01-01")]);
     let g = given::<Fund>(&closed);
     for command in [
         p1(1, "1", "2030-02-01", 30),

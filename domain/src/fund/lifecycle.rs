@@ -121,8 +121,9 @@ pub fn extend(
 }
 
 /// `CloseFund`: only in liquidation, with no cash left and nothing pending at the custodian,
-/// and every investment exited (sold or written off): a fund closed while holding a stake
-/// would leave it unaccounted for.
+/// every investment exited (sold or written off): a fund closed while holding a stake
+/// would leave it unaccounted for; and its fees settled: every year up to the closing that
+/// charges a fee assessed and paid (a closed fund pays nothing more).
 pub fn close(
     fund: &Fund,
     closed_on: NaiveDate,
@@ -141,11 +142,18 @@ pub fn close(
         .values()
         .map(super::investments::Investment::cost_not_exited)
         .sum::<crate::Money>();
-    if fund.custody.cash != crate::Money::ZERO || pending > 0 || holdings != crate::Money::ZERO {
+    let (unassessed_fee_years, fees_unpaid) = super::fee::unsettled(fund, closed_on)?;
+    let cash = fund.custody.cash;
+    let nothing_left = [cash, holdings, fees_unpaid]
+        .iter()
+        .all(|m| *m == crate::Money::ZERO);
+    if !nothing_left || pending > 0 || !unassessed_fee_years.is_empty() {
         return Err(FundError::LiquidationIncomplete {
-            cash: fund.custody.cash,
+            cash,
             pending,
             holdings,
+            unassessed_fee_years,
+            fees_unpaid,
         });
     }
     Ok(vec![FundEvent::FundClosed { closed_on }])

@@ -8,8 +8,8 @@
 use super::phases::{Phase, PhaseError};
 use super::policy::{FundPolicy, PolicyError};
 use super::test_support::{
-    after, close, confirm, d, declare, established, extend, lp_pays, paid_in_fund, pay_out, record,
-    refusal, terms, yuan, RESOLUTION,
+    after, close, d, declare, established, extend, lp_pays, paid_in_fund, record, refusal, terms,
+    wound_up, yuan, RESOLUTION,
 };
 use super::*;
 use crate::aggregate::given;
@@ -352,6 +352,9 @@ fn a_fund_cannot_close_with_cash_or_pending_movements() {
         cash: yuan(30_000_000),
         pending: 0,
         holdings: Money::ZERO,
+        // The investment period's fees (2021-09-01 to 2024-08-31) were never assessed.
+        unassessed_fee_years: vec![2021, 2022, 2023, 2024],
+        fees_unpaid: Money::ZERO,
     };
     let code = "liquidation_incomplete";
     assert_eq!(refused, (incomplete, code, Some("Art. 5")));
@@ -363,25 +366,19 @@ fn a_fund_cannot_close_with_cash_or_pending_movements() {
         cash: Money::ZERO,
         pending: 1,
         holdings: Money::ZERO,
+        unassessed_fee_years: vec![2021, 2022, 2023, 2024],
+        fees_unpaid: Money::ZERO,
     };
     assert_eq!((err, code), (incomplete, "liquidation_incomplete"));
 }
 
 #[test]
 fn a_fund_closes_once_after_paying_everything_out() {
-    // 50M paid in, distributed in full and paid out: nothing left at the custodian.
+    // 50M paid in, the fees paid, the rest distributed and paid out: nothing left at the
+    // custodian.
     let subscriptions = [(1, 30_000_000), (2, 20_000_000)];
     let paid = paid_in_fund("2021-09-01", &subscriptions, &subscriptions);
-    let emptied = after(
-        &paid,
-        &[
-            declare(1, yuan(50_000_000)),
-            pay_out(1, 1, 1, yuan(30_000_000)),
-            pay_out(2, 1, 2, yuan(20_000_000)),
-            confirm(1, "2029-12-01"),
-            confirm(2, "2029-12-01"),
-        ],
-    );
+    let emptied = wound_up(&paid);
     let closed = after(&emptied, &[close("2030-01-01", "2030-01-01")]);
     let g = given::<Fund>(&closed);
     assert_eq!(g.state.lifecycle.closed_on, Some(d("2030-01-01")));

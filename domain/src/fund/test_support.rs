@@ -249,3 +249,59 @@ pub fn call_two(n: u128, fen: i128) -> FundCommand {
         due_on: d("2022-03-01"),
     }
 }
+
+/// `history` wound up for a closing on 2030-01-01: [`wound_up_by`] 2029, on 2030-01-01.
+pub fn wound_up(history: &[FundEvent]) -> Vec<FundEvent> {
+    wound_up_by(history, 2029, "2030-01-01")
+}
+
+/// `history` wound up on `on` for a closing: every fee year up to `last_year` assessed and
+/// paid (movement `5000 + year`), then what cash is left declared as distribution 9 and paid
+/// out to the LPs (movements `9000 + …`), all confirmed on `on`.
+pub fn wound_up_by(history: &[FundEvent], last_year: i32, on: &str) -> Vec<FundEvent> {
+    let mut all = history.to_vec();
+    let first = given::<Fund>(&all)
+        .state
+        .terms
+        .as_ref()
+        .map(|t| chrono::Datelike::year(&t.establishment_date))
+        .unwrap();
+    for year in first..=last_year {
+        all = after(&all, &[assess(year, on)]);
+        let due = given::<Fund>(&all)
+            .state
+            .custody
+            .fee_payments
+            .get(&year)
+            .copied();
+        if let Some(due) = due.filter(|d| d.outstanding().is_positive()) {
+            let id = 5000 + u128::try_from(year).unwrap();
+            let fee = MovementKind::FeePayment { year };
+            let pay = instruct(id, fee, due.outstanding(), on);
+            all = after(&all, &[pay, confirm(id, on)]);
+        }
+    }
+    let cash = given::<Fund>(&all).state.custody.cash;
+    if !cash.is_positive() {
+        return all;
+    }
+    all = after(&all, &[declare(9, cash)]);
+    let shares: Vec<(LpId, Money)> = given::<Fund>(&all)
+        .state
+        .custody
+        .distribution_payments
+        .iter()
+        .filter(|((n, _), due)| *n == dist(9) && due.allocated.is_positive())
+        .map(|((_, lp), due)| (*lp, due.allocated))
+        .collect();
+    for (i, (who, amount)) in shares.into_iter().enumerate() {
+        let id = 9000 + i as u128;
+        let kind = MovementKind::Distribution {
+            distribution_id: dist(9),
+            lp: who,
+        };
+        let pay = instruct(id, kind, amount, on);
+        all = after(&all, &[pay, confirm(id, on)]);
+    }
+    all
+}

@@ -15,14 +15,15 @@
 //!   that day; a concession's kept proceeds are the exit's;
 //! - distributions sum exactly to the amount, each LP within a fen of its share of paid-in;
 //! - fees: each year assessed once, the due equal to the assessment, the segments summing to
-//!   the total, and only after the period;
+//!   the total, and only after the period's last day that bears a fee;
 //! - lifecycle: the schedule stays computable and contains every recorded phase change;
 //!   extensions back to back, with a government approval for a guidance fund; closing only
-//!   with no cash and nothing pending, and after it only the scheduler's events.
+//!   with no cash, nothing pending and no fee unpaid, and after it only the scheduler's events.
 
 use super::fund_books;
 use domain::fund::custody::MovementKind;
-use domain::fund::{investments, Fund, FundCommand, FundEvent};
+use domain::fund::phases::{Phase, PhaseSpan};
+use domain::fund::{investments, lifecycle, Fund, FundCommand, FundEvent};
 use domain::{LpId, Money};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -192,9 +193,27 @@ fn event_rules(before: &Fund, command: &FundCommand, event: &FundEvent) {
                 "fee year {year} assessed twice"
             );
             if let FundCommand::AssessFee { today, .. } = command {
+                // Before the period ended only when no day left in it can bear a fee.
                 assert!(
-                    assessment.period_to < *today,
-                    "assessed before the period ended"
+                    assessment.period_from <= *today,
+                    "assessed before the period"
+                );
+                let fee_free = |s: &PhaseSpan| !matches!(s.phase, Phase::Investment | Phase::Exit);
+                let rest_free = lifecycle::schedule(before)
+                    .expect("a schedule")
+                    .iter()
+                    .all(|s| {
+                        fee_free(s)
+                            || s.to.is_some_and(|to| to < *today)
+                            || s.from > assessment.period_to
+                    });
+                assert!(
+                    assessment.period_to < *today || rest_free,
+                    "assessed before the period's last day that bears a fee"
+                );
+                assert!(
+                    assessment.segments.iter().all(|s| s.to < *today),
+                    "a segment not yet over"
                 );
             }
             assert!(assessment.total >= Money::ZERO);
@@ -215,6 +234,13 @@ fn event_rules(before: &Fund, command: &FundCommand, event: &FundEvent) {
                 0,
                 "closed with movements pending"
             );
+            let unpaid: Money = before
+                .custody
+                .fee_payments
+                .values()
+                .map(|d| d.outstanding())
+                .sum();
+            assert_eq!(unpaid, Money::ZERO, "closed with fees unpaid");
         }
         _ => {}
     }
