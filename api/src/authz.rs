@@ -355,5 +355,6 @@ pub fn matrix() -> Vec<Entry> {
         at(Get, "/readyz", PUBLIC),
         at(Get, "/metrics", PUBLIC),
         at(Get, "/openapi.json", PUBLIC),
+        at(Get, "/docs", PUBLIC),
     ]
 }

@@ -4,8 +4,8 @@
 use crate::dto;
 use crate::error::Problem;
 use crate::routes::{
-    access_log, audit, capital, committee, exemption, funds, investments, ledger, lifecycle, ops,
-    portfolio, project_reads, projects, reports, resolutions, sub_funds,
+    access_log, audit, capital, committee, docs_page, exemption, funds, investments, ledger,
+    lifecycle, ops, portfolio, project_reads, projects, reports, resolutions, sub_funds,
 };
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -100,6 +100,7 @@ use utoipa::{Modify, OpenApi};
         ops::readyz,
         ops::metrics,
         ops::openapi_json,
+        docs_page::docs_page,
     ),
     components(schemas(
         Problem,
@@ -122,7 +123,7 @@ use utoipa::{Modify, OpenApi};
         (name = "exemption", description = "Liability exemption (尽职免责, Art. 22–23): cases for loss-making projects, the procedural conditions evaluated from the event history with references to the events, attestations, the authority's determinations, and the evidence package `fundadmin verify --package` checks against the log."),
         (name = "reports", description = "Management reports (管理报告, SPEC §8, Art. 15(8), Art. 19): semiannual (due 30 July and 30 January) and annual (due 30 April), drafted by the reporting worker after each period ends from the events effective by its end, filed by the manager under the sha256 of the canonical bytes, amended by later versions when backdated events change them; served as JSON, CSV, XLSX or HTML, and verified against the log."),
         (name = "audit", description = "The audit feed: a fund's events as stored with their sha256 hash chain, for auditors to verify independently."),
-        (name = "operations", description = "Health, readiness, metrics and this document."),
+        (name = "operations", description = "Health, readiness, metrics, this document and the page that renders it (`/docs`)."),
     )
 )]
 pub struct ApiDoc;

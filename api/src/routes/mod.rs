@@ -6,6 +6,7 @@ pub mod audit;
 pub mod capital;
 mod command;
 pub mod committee;
+pub mod docs_page;
 pub mod exemption;
 pub mod funds;
 pub mod investments;
@@ -395,6 +396,7 @@ pub fn table() -> Vec<Route> {
         route(Verb::Get, "/readyz", ops::readyz),
         route(Verb::Get, "/metrics", ops::metrics),
         route(Verb::Get, "/openapi.json", ops::openapi_json),
+        route(Verb::Get, "/docs", docs_page::docs_page),
     ]
 }
 

@@ -1,5 +1,6 @@
 //! Operational endpoints, unauthenticated: `/healthz` (the process answers), `/readyz` (its
-//! dependencies answer), `/metrics` (Prometheus) and `/openapi.json`.
+//! dependencies answer), `/metrics` (Prometheus) and `/openapi.json` (the page that renders
+//! it, `/docs`, is [`super::docs_page`]).
 
 use crate::dto::{Health, Readiness};
 use crate::error::{ApiError, Problem};
