@@ -1,5 +1,5 @@
 //! The `fundadmin` command line: its arguments (clap) and the one-shot commands (`migrate`,
-//! `token`, `replay`, `verify`, `openapi`). The long-running ones (`serve`, `work`) live in
+//! `token`, `replay`, `verify`, `openapi`, `demo`). The long-running ones (`serve`, `work`) live in
 //! [`crate::serve`]. Results go to stdout, logs to stderr, so scripts can capture a token
 //! with `$(fundadmin token create --role admin)`.
 
@@ -107,6 +107,14 @@ pub enum Command {
     },
     /// Print the OpenAPI document (no database needed).
     Openapi,
+    /// Load the demo fund (昆山市天使投资基金: its history and today's committee session)
+    /// through the API into a database that holds no fund; refused otherwise.
+    Demo {
+        /// Load nothing: print `funds=N` and, if the demo fund is there, its `fund_id`,
+        /// `member_seat`, `member_id` and `report` (one `key=value` a line).
+        #[arg(long)]
+        ids: bool,
+    },
 }
 
 /// Token commands.
@@ -218,6 +226,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Openapi => {
             println!("{}", crate::openapi::document().to_pretty_json()?);
+        }
+        Command::Demo { ids } => {
+            // Requests run on the pool as they do in `serve` (appends, report snapshots).
+            let pool = connect_pool(&global.database_url, 8)?;
+            migrate(&pool).await?;
+            if ids {
+                print!("{}", crate::demo::find(&pool).await?.lines());
+            } else {
+                let loaded = crate::demo::load(&pool).await?;
+                println!(
+                    "loaded the demo fund {} {}: {} requests, {} events, {} reports filed, in {:.1} s",
+                    crate::demo::script::FUND_NAME,
+                    loaded.fund_id,
+                    loaded.requests,
+                    loaded.events,
+                    loaded.filed.len(),
+                    loaded.elapsed.as_secs_f64()
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

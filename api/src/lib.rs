@@ -17,12 +17,14 @@
 //! - [`middleware`]: response counting and problem+json for bare layer errors.
 //! - [`openapi`]: the generated OpenAPI document.
 //! - [`cli`] and [`serve`]: the `fundadmin` commands (`serve`, `work`, `migrate`, `token`,
-//!   `replay`, `verify`, `openapi`).
+//!   `replay`, `verify`, `openapi`, `demo`).
+//! - [`demo`]: the demo fund, loaded through the API in process.
 
 pub mod auth;
 pub mod authz;
 pub mod cli;
 pub mod clock;
+pub mod demo;
 pub mod dto;
 pub mod error;
 pub mod extract;
