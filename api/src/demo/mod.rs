@@ -1,7 +1,7 @@
 //! The demo fund (`fundadmin demo`): a realistic angel fund in the shape of the Kunshan fund
 //! (昆山市天使投资基金, 昆政办发[2021]128号), loaded into a database that holds no fund yet.
 //!
-//! Everything is recorded through the HTTP API in process ([`client`]): every step is a
+//! Everything is recorded through the HTTP API in process (module `client`): every step is a
 //! request to [`crate::router`] with the token of the principal who would make it — the
 //! admin establishes the fund, the manager enters its history and runs its pipeline, each
 //! committee member votes for its own seat, an observer comments, the custodian confirms
@@ -10,8 +10,8 @@
 //! appended directly. The read models are brought up to date in process (the projection
 //! runners' catch-up from PostgreSQL), so the demo needs no NATS and no running server.
 //!
-//! The story ([`script`], dated by [`timeline`]): the fund established on 26 March two
-//! years ago; two tranches subscribed by a state-owned enterprise and the province's
+//! The story ([`script`], dated by [`timeline`]): the fund established on 26 March of the
+//! year before last; two tranches subscribed by a state-owned enterprise and the province's
 //! guidance fund; two calls paid in; the fees of the ended years assessed and paid; the
 //! committee (five seats, three observers); thirteen projects over every stage of the
 //! pipeline; every ended report period drafted, read and filed. Then today's committee
@@ -169,20 +169,14 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<Loaded> {
         projects: Vec::new(),
         filed: Vec::new(),
     };
-    demo.tokens.admin = demo.issue(&Principal::Admin).await?;
-    // The past, entered as history, then its reports filed; then today.
-    history::establish(&mut demo).await?;
-    history::capital(&mut demo).await?;
-    history::committee(&mut demo).await?;
-    history::fees(&mut demo).await?;
-    pipeline::past_steps(&mut demo).await?;
-    reports::file_history(&mut demo).await?;
-    session::decide_proposals(&mut demo).await?;
-    portfolio::distribute(&mut demo).await?;
-    catch_up(&demo.client.state).await?;
+    let loaded = record(&mut demo).await;
     for token in &demo.issued {
         revoke_token(pool, *token).await?;
     }
+    loaded.context(
+        "loading the demo failed part way: the database holds what was recorded until then \
+         (drop it before loading again)",
+    )?;
     let events = pool
         .get()
         .await?
@@ -201,6 +195,21 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<Loaded> {
     })
 }
 
+/// Every step of the demo: the past, entered as history, then its reports filed; then
+/// today.
+async fn record(demo: &mut Demo) -> anyhow::Result<()> {
+    demo.tokens.admin = demo.issue(&Principal::Admin).await?;
+    history::establish(demo).await?;
+    history::capital(demo).await?;
+    history::committee(demo).await?;
+    history::fees(demo).await?;
+    pipeline::past_steps(demo).await?;
+    reports::file_history(demo).await?;
+    session::decide_proposals(demo).await?;
+    portfolio::distribute(demo).await?;
+    catch_up(&demo.client.state).await
+}
+
 /// Creates the read models' tables where they are missing.
 async fn setup_read_models(pool: &PgPool) -> anyhow::Result<()> {
     use projections::runner::setup;
@@ -214,8 +223,7 @@ async fn setup_read_models(pool: &PgPool) -> anyhow::Result<()> {
 
 /// Brings every read model up to the log's head, as the projection runners of `serve` do
 /// from PostgreSQL. The gap-safe feed shows a transaction only once every older one in the
-/// cluster has ended, so this repeats until the head is applied (at most
-/// [`CATCH_UP_TIMEOUT`]).
+/// cluster has ended, so this repeats until the head is applied (at most 30 s).
 pub async fn catch_up(state: &AppState) -> anyhow::Result<()> {
     use projections::runner::{catch_up, wait_for_position};
     let head = state.store.head_position().await?;
