@@ -7,7 +7,7 @@
 //! fund).
 
 use super::funds::{mark_behind, readable, to_json};
-use super::resolutions::{ResolutionPage, View};
+use super::resolutions::View;
 use crate::auth::Authenticated;
 use crate::dto::date;
 use crate::error::ApiError;
@@ -19,8 +19,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use projections::projects::{self, ProjectFilter, ProjectsProjection};
 use projections::Projection;
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 /// Largest page size of the project list.
@@ -59,6 +59,26 @@ pub struct ProjectsQuery {
     pub min_position: Option<i64>,
 }
 
+/// The pipeline board.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BoardPage {
+    /// Every stage in order (`stage`, its active `projects` with `age_days`, and the projects
+    /// `rejected` or `withdrawn` at it).
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<serde_json::Value>,
+}
+
+/// A page of projects.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProjectPage {
+    /// The projects, by id (UUIDv7: by application).
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<serde_json::Value>,
+    /// Pass as `?after=` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_after: Option<Uuid>,
+}
+
 /// The pipeline board: every stage in order with its active projects (longest in the stage
 /// first, with `age_days`) and the projects rejected or withdrawn at it.
 #[utoipa::path(
@@ -66,7 +86,7 @@ pub struct ProjectsQuery {
     path = "/funds/{fund_id}/projects/board",
     tag = "projects",
     params(("fund_id" = Uuid, Path, description = "The fund"), BoardQuery),
-    responses((status = 200, description = "The board", body = ResolutionPage), ReadProblems),
+    responses((status = 200, description = "The board", body = BoardPage), ReadProblems),
     security(("bearer" = []))
 )]
 pub async fn board(
@@ -86,9 +106,8 @@ pub async fn board(
     let on = query.on.unwrap_or_else(|| state.today());
     let client = state.pool.get().await?;
     let columns = projects::board(&**client, fund, on).await?;
-    let page = ResolutionPage {
+    let page = BoardPage {
         items: columns.into_iter().map(to_json).collect::<Result<_, _>>()?,
-        next_after: None,
     };
     Ok(mark_behind(AppJson(page).into_response(), caught_up))
 }
@@ -99,7 +118,7 @@ pub async fn board(
     path = "/funds/{fund_id}/projects",
     tag = "projects",
     params(("fund_id" = Uuid, Path, description = "The fund"), ProjectsQuery),
-    responses((status = 200, description = "A page of projects", body = ResolutionPage), ReadProblems),
+    responses((status = 200, description = "A page of projects", body = ProjectPage), ReadProblems),
     security(("bearer" = []))
 )]
 pub async fn list(
@@ -145,7 +164,7 @@ pub async fn list(
     let next_after = (items.len() as i64 == limit)
         .then(|| items.last().map(|p| p.project_id))
         .flatten();
-    let page = ResolutionPage {
+    let page = ProjectPage {
         items: items.into_iter().map(to_json).collect::<Result<_, _>>()?,
         next_after,
     };

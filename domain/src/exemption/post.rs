@@ -75,9 +75,12 @@ pub(super) fn reports(
     let mut references = vec![agreement_ref];
     references.extend(filed.iter().map(|(r, _)| *r));
     references.extend(exit.filter(|(_, on)| *on <= as_of).map(|(r, _)| r));
+    let count = match filed.len() {
+        1 => "1 report".to_owned(),
+        n => format!("{n} reports"),
+    };
     let fine = format!(
-        "{} reports from the agreement on {signed_on} to {end_name}, never more than {} months apart",
-        filed.len(),
+        "{count} from the agreement on {signed_on} to {end_name}, never more than {} months apart",
         policy.report_interval_months
     );
     outcome(condition, problems, fine, references)

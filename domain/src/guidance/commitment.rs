@@ -47,6 +47,28 @@ pub enum SubFundProblem {
     },
 }
 
+impl std::fmt::Display for SubFundProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SubFundProblem::BlankText { field } => write!(f, "`{field}` is blank"),
+            SubFundProblem::ZeroTerm => write!(f, "the term is zero years"),
+            SubFundProblem::NonPositiveSize { size } => {
+                write!(f, "the size {size} is not positive")
+            }
+            SubFundProblem::NonPositiveLpCommitment { name, commitment } => {
+                write!(
+                    f,
+                    "the LP {name} commits {commitment}, not a positive amount"
+                )
+            }
+            SubFundProblem::OverSubscribed { total, size } => write!(
+                f,
+                "the commitments total {total}, more than the size {size}"
+            ),
+        }
+    }
+}
+
 /// One check of [`evaluate`] with the figures it used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "check", rename_all = "snake_case")]
@@ -150,7 +172,7 @@ pub enum CommitmentError {
         commitment: Money,
     },
     /// The sub-fund's facts do not hold together.
-    #[error("the sub-fund's facts are inconsistent: {0:?}")]
+    #[error("the sub-fund's facts are inconsistent: {0}")]
     InvalidSubFund(SubFundProblem),
     /// The sub-fund's focus is a prohibited industry.
     #[error("the sub-fund's focus {focus:?} is prohibited (listed as {listed_as:?})")]

@@ -203,13 +203,19 @@ fn facts_that_do_not_hold_together_are_refused() {
     };
     let fills = check_commitment(&policy, &[], &sub_fund(), yuan(21_000_000));
     assert!(fills.is_ok());
-    let over = check_commitment(&policy, &[], &sub_fund(), money("21000000.01"));
+    let over = check_commitment(&policy, &[], &sub_fund(), money("21000000.01")).unwrap_err();
     assert_eq!(
-        over.unwrap_err(),
+        over,
         CommitmentError::InvalidSubFund(SubFundProblem::OverSubscribed {
             total: money("100000000.01"),
             size: yuan(100_000_000),
         })
+    );
+    // The problem reads as a sentence, not as the program's structure.
+    assert_eq!(
+        over.to_string(),
+        "the sub-fund's facts are inconsistent: the commitments total 100000000.01, more than \
+         the size 100000000.00"
     );
     // And a commitment of nothing is refused first.
     assert_eq!(
