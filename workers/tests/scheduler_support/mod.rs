@@ -53,18 +53,7 @@ pub async fn manage(repo: &Repository<Fund>, fund: FundId, command: FundCommand)
 /// Establishes a fund on `established` with a first tranche of 50,000,000 fully subscribed
 /// on that day.
 pub async fn fund(repo: &Repository<Fund>, established: NaiveDate, policy: FundPolicy) -> FundId {
-    let fund_id = FundId(Uuid::now_v7());
-    let terms = FundTerms {
-        name: "昆山天使基金".into(),
-        kind: FundKind::Angel,
-        total_size: Money::from_yuan(300_000_000),
-        establishment_date: established,
-        manager: "昆山创业投资管理有限公司".to_owned(),
-        custodian: "中国工商银行昆山分行".to_owned(),
-        city: "昆山".to_owned(),
-        policy: Box::new(policy),
-    };
-    manage(repo, fund_id, FundCommand::Establish { fund_id, terms }).await;
+    let fund_id = established_fund(repo, established, policy).await;
     let size = Money::from_yuan(50_000_000);
     let open = FundCommand::OpenTranche {
         number: 1,
@@ -86,8 +75,30 @@ pub async fn fund(repo: &Repository<Fund>, established: NaiveDate, policy: FundP
     fund_id
 }
 
+/// Establishes a fund on `established`, with no tranche yet.
+pub async fn established_fund(
+    repo: &Repository<Fund>,
+    established: NaiveDate,
+    policy: FundPolicy,
+) -> FundId {
+    let fund_id = FundId(Uuid::now_v7());
+    let terms = FundTerms {
+        name: "昆山天使基金".into(),
+        kind: FundKind::Angel,
+        total_size: Money::from_yuan(300_000_000),
+        establishment_date: established,
+        manager: "昆山创业投资管理有限公司".to_owned(),
+        custodian: "中国工商银行昆山分行".to_owned(),
+        city: "昆山".to_owned(),
+        policy: Box::new(policy),
+    };
+    manage(repo, fund_id, FundCommand::Establish { fund_id, terms }).await;
+    fund_id
+}
+
 /// A fund established on 1 January of `established_in`, in exit from the next year and in
-/// liquidation from the one after, closed on `closed_on`.
+/// liquidation from the one after, closed on `closed_on`. Nothing was subscribed, so no fee
+/// stands in the way of the closing (Art. 7: a fund's fees are settled before it closes).
 pub async fn closed_fund(
     repo: &Repository<Fund>,
     established_in: i32,
@@ -98,7 +109,7 @@ pub async fn closed_fund(
         exit_months: 12,
         ..FundPolicy::default()
     };
-    let fund_id = fund(repo, ymd(established_in, 1, 1), policy).await;
+    let fund_id = established_fund(repo, ymd(established_in, 1, 1), policy).await;
     let close = FundCommand::CloseFund {
         closed_on,
         today: closed_on,
