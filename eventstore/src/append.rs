@@ -9,16 +9,16 @@
 //! (sent from its own task, outside the appending transaction, where it would serialize
 //! every commit on PostgreSQL's notification lock) wakes the feed readers.
 
+use crate::columns::{CheckColumns, EventColumns, StreamColumns};
 use crate::hash::{self, HashedFields, GENESIS};
 use crate::store::{china_date, EventStore, StoreError};
-use crate::types::{AppendResult, ExpectedVersion, NewEvent, StreamAppend};
+use crate::types::{AppendResult, ExpectedVersion, StreamAppend, StreamCheck};
 use crate::PgPool;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use tokio::sync::{mpsc, oneshot, Mutex};
 use tokio_postgres::error::SqlState;
-use uuid::Uuid;
 
 const READ_HEADS: &str =
     "SELECT stream_id, version, head_hash FROM streams WHERE stream_id = ANY($1)";
@@ -121,6 +121,7 @@ pub(crate) struct Prepared {
     pub(crate) partial_result: serde_json::Value,
     pub(crate) streams: StreamColumns,
     pub(crate) events: EventColumns,
+    pub(crate) checks: CheckColumns,
 }
 
 struct Pending {
@@ -145,10 +146,27 @@ impl EventStore {
         appends: &[StreamAppend],
         key: Option<&IdempotencyKey>,
     ) -> Result<Appended, AppendError> {
+        self.append_checked(appends, &[], key).await
+    }
+
+    /// [`EventStore::append`], on condition that each stream of `checks` (read to decide,
+    /// not written) is still at the version and head it was read at: if one has moved, nothing
+    /// is appended and the answer is a conflict on that stream. A checked stream's row is
+    /// locked for share until the commit, so it cannot move between the check and the commit.
+    pub async fn append_checked(
+        &self,
+        appends: &[StreamAppend],
+        checks: &[StreamCheck],
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Appended, AppendError> {
         if appends.iter().all(|a| a.events.is_empty()) {
             return Err(AppendError::Invalid("no events"));
         }
-        let mut ids: Vec<&str> = appends.iter().map(|a| a.stream_id.as_str()).collect();
+        let mut ids: Vec<&str> = appends
+            .iter()
+            .map(|a| a.stream_id.as_str())
+            .chain(checks.iter().map(|c| c.stream_id.as_str()))
+            .collect();
         ids.sort_unstable();
         if ids.windows(2).any(|w| w[0] == w[1]) {
             return Err(AppendError::Invalid("the same stream twice"));
@@ -158,7 +176,12 @@ impl EventStore {
         loop {
             attempt += 1;
             let expectations = self.expectations(appends).await?;
-            let (prepared, stream_versions, heads) = prepare(appends, &expectations, key);
+            let (mut prepared, stream_versions, heads) = prepare(appends, &expectations, key);
+            for check in checks {
+                prepared.checks.ids.push(check.stream_id.clone());
+                prepared.checks.versions.push(check.version);
+                prepared.checks.heads.push(check.head.to_vec());
+            }
             match self.submit(prepared).await? {
                 Outcome::Appended { first, last } => {
                     return Ok(Appended {
@@ -185,14 +208,19 @@ impl EventStore {
                             return Ok(first);
                         }
                     }
-                    if only_any && attempt < ANY_RETRIES {
+                    // A checked stream that moved stays moved: no retry decides on it.
+                    let checked = checks.iter().find(|c| c.stream_id == stream_id);
+                    if only_any && checked.is_none() && attempt < ANY_RETRIES {
                         continue;
                     }
-                    let expected = appends
-                        .iter()
-                        .find(|a| a.stream_id == stream_id)
-                        .map(|a| a.expected)
-                        .unwrap_or(ExpectedVersion::Any);
+                    let expected = match checked {
+                        Some(c) => ExpectedVersion::Exact(c.version),
+                        None => appends
+                            .iter()
+                            .find(|a| a.stream_id == stream_id)
+                            .map(|a| a.expected)
+                            .unwrap_or(ExpectedVersion::Any),
+                    };
                     return Err(AppendError::Conflict {
                         stream_id,
                         expected,
@@ -432,71 +460,6 @@ fn spawn_notifier(pool: PgPool) -> mpsc::Sender<()> {
         }
     });
     tx
-}
-
-/// Column arrays of events.
-#[derive(Default)]
-pub(crate) struct EventColumns {
-    pub(crate) event_ids: Vec<Uuid>,
-    pub(crate) stream_ids: Vec<String>,
-    pub(crate) stream_types: Vec<String>,
-    pub(crate) versions: Vec<i64>,
-    pub(crate) event_types: Vec<String>,
-    pub(crate) schema_versions: Vec<i32>,
-    pub(crate) payloads: Vec<serde_json::Value>,
-    pub(crate) metadata: Vec<serde_json::Value>,
-    pub(crate) effective_at: Vec<NaiveDate>,
-    pub(crate) recorded_at: Vec<DateTime<Utc>>,
-    pub(crate) hashes: Vec<Vec<u8>>,
-}
-
-impl EventColumns {
-    fn push(
-        &mut self,
-        append: &StreamAppend,
-        event: &NewEvent,
-        version: i64,
-        effective_at: NaiveDate,
-        recorded_at: DateTime<Utc>,
-        hash: [u8; 32],
-    ) {
-        self.event_ids.push(event.event_id);
-        self.stream_ids.push(append.stream_id.clone());
-        self.stream_types.push(append.stream_type.clone());
-        self.versions.push(version);
-        self.event_types.push(event.event_type.clone());
-        self.schema_versions.push(event.schema_version);
-        self.payloads.push(event.payload.clone());
-        self.metadata.push(event.metadata.clone());
-        self.effective_at.push(effective_at);
-        self.recorded_at.push(recorded_at);
-        self.hashes.push(hash.to_vec());
-    }
-
-    pub(crate) fn extend(&mut self, o: &EventColumns) {
-        self.event_ids.extend_from_slice(&o.event_ids);
-        self.stream_ids.extend_from_slice(&o.stream_ids);
-        self.stream_types.extend_from_slice(&o.stream_types);
-        self.versions.extend_from_slice(&o.versions);
-        self.event_types.extend_from_slice(&o.event_types);
-        self.schema_versions.extend_from_slice(&o.schema_versions);
-        self.payloads.extend_from_slice(&o.payloads);
-        self.metadata.extend_from_slice(&o.metadata);
-        self.effective_at.extend_from_slice(&o.effective_at);
-        self.recorded_at.extend_from_slice(&o.recorded_at);
-        self.hashes.extend_from_slice(&o.hashes);
-    }
-}
-
-/// Column arrays of the streams' expected and new heads.
-#[derive(Default)]
-pub(crate) struct StreamColumns {
-    pub(crate) ids: Vec<String>,
-    pub(crate) types: Vec<String>,
-    pub(crate) expected: Vec<i64>,
-    pub(crate) expected_heads: Vec<Vec<u8>>,
-    pub(crate) versions: Vec<i64>,
-    pub(crate) heads: Vec<Vec<u8>>,
 }
 
 #[cfg(test)]

@@ -2,14 +2,17 @@
 //! in four round trips whatever the batch size, each command keeping its own idempotency
 //! key, expected versions and outcome.
 //!
-//! 1. Claim the batch's idempotency keys and lock the heads of every stream it touches (in
-//!    stream-id order, so concurrent batches cannot deadlock on them).
-//! 2. Check each command in order against the heads, as moved by the commands before it.
+//! 1. Claim the batch's idempotency keys and lock the heads of every stream it writes (in
+//!    stream-id order, so concurrent batches cannot deadlock on them), then, for share, those
+//!    of the streams its commands were decided on without writing them.
+//! 2. Check each command in order against the heads, as moved by the commands before it:
+//!    the streams it checks, then those it writes.
 //! 3. Create the new streams of the commands still standing (a stream created meanwhile by
 //!    another transaction makes its command a conflict).
 //! 4. Move the heads, insert the events, store the keyed results, release what failed.
 
-use crate::append::{EventColumns, Outcome, Prepared};
+use crate::append::{Outcome, Prepared};
+use crate::columns::EventColumns;
 use crate::hash::GENESIS;
 use crate::store::StoreError;
 use crate::PgPool;
@@ -21,6 +24,11 @@ const CLAIM_KEYS: &str = "INSERT INTO command_results (idempotency_key, request_
 
 const LOCK_HEADS: &str = "SELECT stream_id, version, head_hash FROM streams \
      WHERE stream_id = ANY($1) ORDER BY stream_id FOR UPDATE";
+
+/// The heads of streams read, not written: locked for share, so a writer of one of them waits
+/// for this batch (and this batch for it) while readers do not wait for each other.
+const SHARE_HEADS: &str = "SELECT stream_id, version, head_hash FROM streams \
+     WHERE stream_id = ANY($1) ORDER BY stream_id FOR SHARE";
 
 const CREATE_STREAMS: &str = "INSERT INTO streams (stream_id, stream_type, version, head_hash) \
      SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::bytea[]) \
@@ -74,6 +82,7 @@ async fn write_in_transaction(
 ) -> Result<Vec<Outcome>, StoreError> {
     let claim_stmt = tx.prepare_cached(CLAIM_KEYS).await?;
     let lock_stmt = tx.prepare_cached(LOCK_HEADS).await?;
+    let share_stmt = tx.prepare_cached(SHARE_HEADS).await?;
     let write_stmt = tx.prepare_cached(WRITE).await?;
 
     // 1. Claim keys and lock heads (pipelined: one round trip).
@@ -92,6 +101,13 @@ async fn write_in_transaction(
         .collect();
     stream_ids.sort_unstable();
     stream_ids.dedup();
+    let mut checked_ids: Vec<&str> = batch
+        .iter()
+        .flat_map(|p| p.checks.ids.iter().map(String::as_str))
+        .filter(|id| stream_ids.binary_search(id).is_err())
+        .collect();
+    checked_ids.sort_unstable();
+    checked_ids.dedup();
     let begin = tx.batch_execute("BEGIN");
     let claim = async {
         if keys.is_empty() {
@@ -100,13 +116,20 @@ async fn write_in_transaction(
         tx.query(&claim_stmt, &[&keys, &hashes]).await
     };
     let lock = async { tx.query(&lock_stmt, &[&stream_ids]).await };
-    let ((), claimed, locked) = futures::try_join!(begin, claim, lock)?;
+    let share = async {
+        if checked_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        tx.query(&share_stmt, &[&checked_ids]).await
+    };
+    let ((), claimed, locked, shared) = futures::try_join!(begin, claim, lock, share)?;
     let claimed: HashSet<&str> = claimed.iter().map(|r| r.get::<_, &str>(0)).collect();
     let mut taken: HashSet<&str> = HashSet::new();
     // Whether each command holds the key it claimed (to be released if it fails).
     let mut holds_key = vec![false; batch.len()];
     let mut heads: HashMap<&str, (i64, Vec<u8>)> = locked
         .iter()
+        .chain(&shared)
         .map(|r| (r.get::<_, &str>(0), (r.get(1), r.get(2))))
         .collect();
 
@@ -127,21 +150,11 @@ async fn write_in_transaction(
             }
             holds_key[outcomes.len()] = true;
         }
-        let mut failure = None;
-        for i in 0..p.streams.ids.len() {
-            let (version, head) = heads
-                .get(p.streams.ids[i].as_str())
-                .map(|(v, h)| (*v, h.as_slice()))
-                .unwrap_or((0, &GENESIS[..]));
-            let expected = p.streams.expected[i];
-            if version != expected || (expected > 0 && head != p.streams.expected_heads[i]) {
-                failure = Some(Outcome::Conflict {
-                    stream_id: p.streams.ids[i].clone(),
-                    actual: version,
-                });
-                break;
-            }
-        }
+        let failure =
+            moved(&heads, &p.checks.ids, &p.checks.versions, &p.checks.heads).or_else(|| {
+                let s = &p.streams;
+                moved(&heads, &s.ids, &s.expected, &s.expected_heads)
+            });
         if failure.is_none() {
             for i in 0..p.streams.ids.len() {
                 heads.insert(
@@ -271,6 +284,30 @@ async fn write_in_transaction(
             })
         })
         .collect())
+}
+
+/// A conflict on the first of the streams `ids` whose head is not at the expected version
+/// and hash (a version of 0 expects the stream absent).
+fn moved(
+    heads: &HashMap<&str, (i64, Vec<u8>)>,
+    ids: &[String],
+    versions: &[i64],
+    expected_heads: &[Vec<u8>],
+) -> Option<Outcome> {
+    ids.iter()
+        .zip(versions.iter().zip(expected_heads))
+        .find_map(|(id, (&expected, expected_head))| {
+            let (version, head) = heads
+                .get(id.as_str())
+                .map(|(v, h)| (*v, h.as_slice()))
+                .unwrap_or((0, &GENESIS[..]));
+            (version != expected || (expected > 0 && head != expected_head.as_slice())).then(|| {
+                Outcome::Conflict {
+                    stream_id: id.clone(),
+                    actual: version,
+                }
+            })
+        })
 }
 
 fn conflict(p: &Prepared, actual: i64) -> Outcome {

@@ -16,6 +16,7 @@
 //! - `testkit` (feature): a fresh database per test, cloned from a migrated template.
 
 pub mod append;
+mod columns;
 mod group_commit;
 pub mod hash;
 pub mod listen;
@@ -32,10 +33,11 @@ pub mod verify;
 
 pub use metrics::Metrics;
 pub use pool::{connect_pool, PgPool};
-pub use repository::{CommandError, CommandOutcome, Repository};
+pub use repository::{CommandError, CommandOutcome, Repository, Snapshot};
 pub use store::{AppendError, EventStore, StoreError};
 pub use types::{
     AppendResult, ExpectedVersion, Metadata, NewEvent, Position, RecordedEvent, StreamAppend,
+    StreamCheck,
 };
 
 /// The NOTIFY channel an append signals after writing events (also spelled out in

@@ -4,13 +4,19 @@
 //! stream reads nothing and appends in one statement, so its cost does not grow with its
 //! stream. The cache is safe with several processes: the append checks version and head, and
 //! a conflict re-reads the events written elsewhere and decides again.
+//!
+//! A command decided also on other streams' states (a project's step on its fund's terms)
+//! may take them from the cache too ([`Repository::snapshot`]) and pass them as checks to
+//! [`Repository::execute_checked`]: the append then fails, as a conflict on the stream read,
+//! if one of them has moved, and the caller reads it again and decides again. Cached states
+//! are shared (`Arc`), not copied, on every read.
 
 use crate::hash::GENESIS;
 use crate::store::{AppendError, EventStore, IdempotencyKey, StoreError};
-use crate::types::{AppendResult, ExpectedVersion, Metadata, NewEvent, StreamAppend};
+use crate::types::{AppendResult, ExpectedVersion, Metadata, NewEvent, StreamAppend, StreamCheck};
 use domain::Aggregate;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// How many times a command is re-decided after losing a race on its stream. Every round of
 /// a race has a winner, so this many commands racing on one stream (e.g. the members of a
@@ -41,9 +47,12 @@ impl CommandContext {
 
 /// What a command did.
 #[derive(Debug, Clone)]
-pub struct CommandOutcome<E> {
+pub struct CommandOutcome<A: Aggregate> {
     /// The events appended (empty when the command changed nothing or was a replay).
-    pub events: Vec<E>,
+    pub events: Vec<A::Event>,
+    /// The stream's state after the command, as decided here; `None` on a replay (the first
+    /// request's outcome, decided earlier).
+    pub state: Option<Arc<A>>,
     /// Versions and positions; `None` when nothing was appended and nothing was stored.
     pub result: Option<AppendResult>,
     /// The stream's version after the command.
@@ -58,7 +67,9 @@ pub enum CommandError<R: std::error::Error + 'static> {
     /// The aggregate refused it.
     #[error(transparent)]
     Rejected(R),
-    /// The stream was not at the version the client expected, or the race was lost too often.
+    /// The stream was not at the version the client expected, or the race was lost too often;
+    /// or (`stream_id` another stream than the command's) a stream checked by
+    /// [`Repository::execute_checked`] had moved: read it again and decide again.
     #[error("version conflict on {stream_id}: at {actual}, expected {expected}")]
     Conflict {
         /// The stream.
@@ -79,11 +90,40 @@ pub enum CommandError<R: std::error::Error + 'static> {
 struct Cached<A> {
     version: i64,
     head: [u8; 32],
-    state: A,
+    state: Arc<A>,
 }
 
 /// A stream's state with its version and head hash.
-type Loaded<A> = (A, i64, [u8; 32]);
+type Loaded<A> = (Arc<A>, i64, [u8; 32]);
+
+/// A stream's state as read, with its version and head hash: what an append needs to check
+/// that the stream has not moved since ([`Snapshot::check`]).
+#[derive(Debug, Clone)]
+pub struct Snapshot<A> {
+    /// The stream.
+    pub stream_id: String,
+    /// Its state.
+    pub state: Arc<A>,
+    /// Its version (0 = no events).
+    pub version: i64,
+    /// Its head hash.
+    pub head: [u8; 32],
+    /// `true` when taken from the cache without reading the store: another process may have
+    /// written since. Decide on it only with the append checking it; refuse on it only after
+    /// reading it again.
+    pub cached: bool,
+}
+
+impl<A> Snapshot<A> {
+    /// The check that the stream is still where this snapshot saw it.
+    pub fn check(&self) -> StreamCheck {
+        StreamCheck {
+            stream_id: self.stream_id.clone(),
+            version: self.version,
+            head: self.head,
+        }
+    }
+}
 
 /// Load → decide → append for aggregate `A`, with a bounded state cache.
 pub struct Repository<A: Aggregate> {
@@ -111,17 +151,36 @@ impl<A: Aggregate> Repository<A> {
     /// cached state plus whatever was appended after it.
     pub async fn load(&self, stream_id: &str) -> Result<(A, i64), StoreError> {
         let (state, version, _) = self.load_fresh(stream_id).await?;
-        Ok((state, version))
+        Ok((Arc::unwrap_or_clone(state), version))
+    }
+
+    /// The stream's state: the cached one as it is when there is one and `fresh` is false
+    /// (no read at all), else read through as by [`Repository::load`].
+    pub async fn snapshot(&self, stream_id: &str, fresh: bool) -> Result<Snapshot<A>, StoreError> {
+        let cached = if fresh { None } else { self.cached(stream_id) };
+        let hit = cached.is_some();
+        let (state, version, head) = match cached {
+            Some(c) => c,
+            None => self.load_fresh(stream_id).await?,
+        };
+        Ok(Snapshot {
+            stream_id: stream_id.to_owned(),
+            state,
+            version,
+            head,
+            cached: hit,
+        })
     }
 
     async fn load_fresh(&self, stream_id: &str) -> Result<Loaded<A>, StoreError> {
-        let (mut state, mut version, mut head) = self
+        let (cached, mut version, mut head) = self
             .cached(stream_id)
-            .unwrap_or_else(|| (A::default(), 0, GENESIS));
+            .unwrap_or_else(|| (Arc::default(), 0, GENESIS));
         let tail = self.store.load_stream(stream_id, version).await?;
         if tail.is_empty() {
-            return Ok((state, version, head));
+            return Ok((cached, version, head));
         }
+        let mut state = Arc::unwrap_or_clone(cached);
         for recorded in &tail {
             state.evolve(&recorded.decode::<A::Event>()?);
             version = recorded.stream_version;
@@ -129,6 +188,7 @@ impl<A: Aggregate> Repository<A> {
                 head = GENESIS;
             }
         }
+        let state = Arc::new(state);
         self.remember(stream_id, &state, version, head);
         Ok((state, version, head))
     }
@@ -137,26 +197,41 @@ impl<A: Aggregate> Repository<A> {
         let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         cache
             .get(stream_id)
-            .map(|c| (c.state.clone(), c.version, c.head))
+            .map(|c| (Arc::clone(&c.state), c.version, c.head))
     }
 
     /// Decides the command on the stream's state and appends its events with that state's
     /// version and head as the expectation. The first attempt trusts the cache (no read at
     /// all); a conflict, a refusal or an `If-Match` mismatch on a cached state is re-decided
     /// on a fresh one, so a stale cache never decides anything.
-    #[tracing::instrument(skip_all, fields(stream.id = stream_id, stream.kind = A::STREAM_TYPE, command.id = %ctx.metadata.command_id))]
     pub async fn execute(
         &self,
         stream_id: &str,
         command: &A::Command,
         ctx: &CommandContext,
-    ) -> Result<CommandOutcome<A::Event>, CommandError<A::Error>> {
+    ) -> Result<CommandOutcome<A>, CommandError<A::Error>> {
+        self.execute_checked(stream_id, command, ctx, &[]).await
+    }
+
+    /// [`Repository::execute`], for a command decided also on other streams (`reads`, e.g.
+    /// from [`Repository::snapshot`]): the append commits only if each is still at the
+    /// version it was read at. If one has moved, the answer is
+    /// [`CommandError::Conflict`] on that stream (not the command's), with nothing written:
+    /// the caller reads it again and decides the command again.
+    #[tracing::instrument(skip_all, fields(stream.id = stream_id, stream.kind = A::STREAM_TYPE, command.id = %ctx.metadata.command_id))]
+    pub async fn execute_checked(
+        &self,
+        stream_id: &str,
+        command: &A::Command,
+        ctx: &CommandContext,
+        reads: &[StreamCheck],
+    ) -> Result<CommandOutcome<A>, CommandError<A::Error>> {
         let mut fresh = false;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let cached = if fresh { None } else { self.cached(stream_id) };
-            let (mut state, version, head) = match cached {
+            let (state, version, head) = match cached {
                 Some(c) => c,
                 None => {
                     fresh = true;
@@ -201,6 +276,7 @@ impl<A: Aggregate> Repository<A> {
                 }
                 return Ok(CommandOutcome {
                     events,
+                    state: Some(state),
                     result: None,
                     stream_version: version,
                     replayed: false,
@@ -222,7 +298,11 @@ impl<A: Aggregate> Repository<A> {
             };
             match self
                 .store
-                .append(std::slice::from_ref(&append), ctx.idempotency.as_ref())
+                .append_checked(
+                    std::slice::from_ref(&append),
+                    reads,
+                    ctx.idempotency.as_ref(),
+                )
                 .await
             {
                 Ok(appended) if appended.replayed => {
@@ -230,9 +310,11 @@ impl<A: Aggregate> Repository<A> {
                     return Ok(replayed(stream_id, appended.result));
                 }
                 Ok(appended) => {
+                    let mut state = Arc::unwrap_or_clone(state);
                     for event in &events {
                         state.evolve(event);
                     }
+                    let state = Arc::new(state);
                     let new_version = version + events.len() as i64;
                     match appended.heads.first() {
                         Some(head) => self.remember(stream_id, &state, new_version, *head),
@@ -240,13 +322,19 @@ impl<A: Aggregate> Repository<A> {
                     }
                     return Ok(CommandOutcome {
                         events,
+                        state: Some(state),
                         result: Some(appended.result),
                         stream_version: new_version,
                         replayed: false,
                     });
                 }
-                Err(AppendError::Conflict { actual, .. })
-                    if attempt < MAX_ATTEMPTS && (!fresh || ctx.expected_version.is_none()) =>
+                Err(AppendError::Conflict {
+                    stream_id: moved,
+                    actual,
+                    ..
+                }) if moved == stream_id
+                    && attempt < MAX_ATTEMPTS
+                    && (!fresh || ctx.expected_version.is_none()) =>
                 {
                     tracing::debug!(
                         stream.id = stream_id,
@@ -262,7 +350,7 @@ impl<A: Aggregate> Repository<A> {
         }
     }
 
-    fn remember(&self, stream_id: &str, state: &A, version: i64, head: [u8; 32]) {
+    fn remember(&self, stream_id: &str, state: &Arc<A>, version: i64, head: [u8; 32]) {
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() >= self.capacity && !cache.contains_key(stream_id) {
             // Evict an arbitrary eighth: cheap, and a miss only costs one stream load.
@@ -279,7 +367,7 @@ impl<A: Aggregate> Repository<A> {
                     Cached {
                         version,
                         head,
-                        state: state.clone(),
+                        state: Arc::clone(state),
                     },
                 );
             }
@@ -292,7 +380,7 @@ impl<A: Aggregate> Repository<A> {
     }
 }
 
-fn replayed<E>(stream_id: &str, result: AppendResult) -> CommandOutcome<E> {
+fn replayed<A: Aggregate>(stream_id: &str, result: AppendResult) -> CommandOutcome<A> {
     let stream_version = result
         .stream_versions
         .iter()
@@ -301,6 +389,7 @@ fn replayed<E>(stream_id: &str, result: AppendResult) -> CommandOutcome<E> {
         .unwrap_or(0);
     CommandOutcome {
         events: Vec::new(),
+        state: None,
         result: Some(result),
         stream_version,
         replayed: true,

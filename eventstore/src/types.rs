@@ -112,6 +112,20 @@ pub struct StreamAppend {
     pub events: Vec<NewEvent>,
 }
 
+/// A stream a command was decided on without writing to it, at the version (and head) it was
+/// read at: the append fails as a conflict on that stream if the stream has moved since, so a
+/// decision on a cached state of another stream is never committed stale. The stream's row is
+/// locked for share until the append commits, so it cannot move in between either.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamCheck {
+    /// The stream read.
+    pub stream_id: String,
+    /// Its version when read (0 = absent).
+    pub version: i64,
+    /// Its head hash when read (ignored at version 0).
+    pub head: [u8; 32],
+}
+
 /// A point in the gap-safe global order: `(tx_id, global_position)`.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,

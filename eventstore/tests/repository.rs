@@ -1,5 +1,6 @@
 //! The repository over a pure aggregate, against the real PostgreSQL: upcasting on load,
-//! stale caches in several processes, refusals, `If-Match`, idempotent retries.
+//! stale caches in several processes, decisions on cached reads of other streams checked by
+//! the append, refusals, `If-Match`, idempotent retries.
 
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
@@ -194,6 +195,107 @@ async fn a_retry_after_success_gets_the_first_result_even_if_it_would_now_be_ref
     assert_eq!(again.result, first.result);
     assert_eq!(again.stream_version, 1);
     assert_eq!(events(&db).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_decision_on_a_cached_read_of_a_stream_that_moved_writes_nothing() {
+    let db = test_db().await;
+    let a = Repository::<Tally>::new(db.store(), 10);
+    let b = Repository::<Tally>::new(db.store(), 10);
+    a.execute("budget", &10, &ctx()).await.unwrap();
+    // `a` decides on its cached budget, read without a round trip...
+    let read = a.snapshot("budget", false).await.unwrap();
+    assert!(read.cached);
+    assert_eq!((read.state.total, read.version), (10, 1));
+    // ...while another process moves it: nothing is written, the conflict names the budget.
+    b.execute("budget", &5, &ctx()).await.unwrap();
+    let moved = a
+        .execute_checked("t", &1, &ctx(), &[read.check()])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&moved, CommandError::Conflict { stream_id, expected: 1, actual: 2 } if stream_id == "budget"),
+        "{moved:?}"
+    );
+    assert_eq!(events(&db).await, 2);
+    // Read afresh, the decision goes through; so does one on a cached read still current.
+    let read = a.snapshot("budget", true).await.unwrap();
+    assert!(!read.cached);
+    assert_eq!((read.state.total, read.version), (15, 2));
+    let done = a
+        .execute_checked("t", &1, &ctx(), &[read.check()])
+        .await
+        .unwrap();
+    assert_eq!(done.stream_version, 1);
+    assert_eq!(done.state.unwrap().total, 1);
+    let cached = a.snapshot("budget", false).await.unwrap();
+    assert!(cached.cached);
+    assert_eq!(cached.version, 2);
+    let done = a
+        .execute_checked("t", &2, &ctx(), &[cached.check()])
+        .await
+        .unwrap();
+    assert_eq!((done.stream_version, done.state.unwrap().total), (2, 3));
+    assert_eq!(events(&db).await, 4);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_decisions_commit_only_on_the_version_they_read() {
+    let db = test_db().await;
+    let readers = std::sync::Arc::new(Repository::<Tally>::new(db.store(), 1000));
+    let writer = Repository::<Tally>::new(db.store(), 10);
+    readers.execute("budget", &1, &ctx()).await.unwrap();
+    // Eight tasks decide on their cached budget, each command recording the budget's version
+    // it read as its amount, while another process moves the budget twenty times.
+    let tasks: Vec<_> = (0..8)
+        .map(|task| {
+            let readers = readers.clone();
+            tokio::spawn(async move {
+                let mut committed = 0;
+                for n in 0..20 {
+                    let read = readers.snapshot("budget", n % 2 == 0).await.unwrap();
+                    let stream = format!("t-{task}-{n}");
+                    let amount = u64::try_from(read.version).unwrap();
+                    match readers
+                        .execute_checked(&stream, &amount, &ctx(), &[read.check()])
+                        .await
+                    {
+                        Ok(_) => committed += 1,
+                        Err(CommandError::Conflict { stream_id, .. }) => {
+                            assert_eq!(stream_id, "budget");
+                        }
+                        Err(e) => panic!("{e}"),
+                    }
+                }
+                committed
+            })
+        })
+        .collect();
+    for _ in 0..20 {
+        writer.execute("budget", &0, &ctx()).await.unwrap();
+    }
+    let mut committed = 0;
+    for t in tasks {
+        committed += t.await.unwrap();
+    }
+    assert!(committed > 0);
+    // Every command committed while the budget was at the version it read: as many budget
+    // events precede it in the log as its amount says.
+    let c = db.pool.get().await.unwrap();
+    let rows = c
+        .query(
+            "SELECT (payload->>'amount')::int8, \
+             (SELECT count(*) FROM events b WHERE b.stream_id = 'budget' \
+              AND b.global_position < e.global_position) \
+             FROM events e WHERE e.stream_id LIKE 't-%'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), committed);
+    for row in rows {
+        assert_eq!(row.get::<_, i64>(0), row.get::<_, i64>(1));
+    }
 }
 
 #[test]

@@ -1,6 +1,12 @@
 //! The one code path of every command on a fund: metadata from the principal, the
 //! `Idempotency-Key` scoped by token with the request's hash, `If-Match`, then load → decide
 //! → append through the fund repository; and the `201` answer.
+//!
+//! A command built from the state of other streams as well (a project's step from its fund's
+//! terms) goes through [`execute_decided`]: the states are taken from the repositories' caches
+//! without a read, the append checks that none of them has moved, and the command is decided
+//! again on states read afresh if one had, or if it was refused on cached states. The answer
+//! is built from the command's outcome (its events and the state they leave), not read back.
 
 use crate::auth::{Authenticated, FundActor};
 use crate::dto::FundCommandResult;
@@ -11,11 +17,15 @@ use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use domain::fund::{FundCommand, FundEvent};
 use domain::{Aggregate, FundId};
-use eventstore::repository::CommandContext;
+use eventstore::repository::{CommandContext, CommandOutcome};
 use eventstore::store::IdempotencyKey;
-use eventstore::{Metadata, Repository};
+use eventstore::{CommandError, Metadata, Repository, StreamCheck};
 use serde::Serialize;
+use std::sync::Arc;
 use uuid::Uuid;
+
+/// How many times [`execute_decided`] decides a command at most.
+const MAX_DECISIONS: usize = 8;
 
 /// Set to `true` on the stored first answer of an `Idempotency-Key`.
 pub const IDEMPOTENCY_REPLAYED: HeaderName = HeaderName::from_static("idempotency-replayed");
@@ -73,7 +83,7 @@ pub struct Executed {
 }
 
 /// What a command on any stream did.
-pub struct ExecutedOn<E> {
+pub struct ExecutedOn<A: Aggregate> {
     /// The stream written (on a replay: the first request's).
     pub stream_id: String,
     /// The stream's version after the command.
@@ -81,9 +91,35 @@ pub struct ExecutedOn<E> {
     /// The global position of the last event written (the log's head when nothing was).
     pub global_position: i64,
     /// The events the command wrote; on a replay, the first request's events read back.
-    pub events: Vec<E>,
+    pub events: Vec<A::Event>,
+    /// The stream's state after the command; `None` on a replay (read it if needed).
+    pub state: Option<Arc<A>>,
     /// `true` when this answers an earlier request with the same `Idempotency-Key`.
     pub replayed: bool,
+}
+
+impl<A: Aggregate> ExecutedOn<A> {
+    /// The stream's state after the command: as the command left it, or, on a replay, as
+    /// it stands now.
+    pub async fn state_after(&self, repository: &Repository<A>) -> Result<Arc<A>, ApiError> {
+        match &self.state {
+            Some(state) => Ok(Arc::clone(state)),
+            None => Ok(repository
+                .snapshot(&self.stream_id, true)
+                .await
+                .map_err(ApiError::internal)?
+                .state),
+        }
+    }
+}
+
+/// A command decided on the state of other streams besides its own (see
+/// [`execute_decided`]).
+pub struct Decision<C> {
+    /// The command.
+    pub command: C,
+    /// The other streams it was decided on, where they were read.
+    pub reads: Vec<StreamCheck>,
 }
 
 /// Runs `command` on the fund's stream on behalf of `request`.
@@ -115,7 +151,63 @@ pub async fn execute_on<A: Aggregate>(
     repository: &Repository<A>,
     stream_id: &str,
     command: &A::Command,
-) -> Result<ExecutedOn<A::Event>, ApiError> {
+) -> Result<ExecutedOn<A>, ApiError> {
+    let ctx = context(request);
+    let outcome = repository.execute(stream_id, command, &ctx).await?;
+    finish(state, stream_id, &ctx, outcome).await
+}
+
+/// Runs on the stream `stream_id` the command `decide(fresh)` builds, as [`execute_on`]
+/// does, with the streams it read checked by the append. `decide(false)` may read every
+/// state from the cache (`Repository::snapshot(_, false)`); the command is decided again with
+/// `decide(true)` (states read afresh) when a stream read had moved (another process wrote
+/// it), when the command or `decide(false)` itself was refused, at most [`MAX_DECISIONS`]
+/// times. So a stale cache never decides what is written, nor refuses.
+pub async fn execute_decided<A, F>(
+    state: &AppState,
+    request: &CommandRequest<'_>,
+    repository: &Repository<A>,
+    stream_id: &str,
+    mut decide: impl FnMut(bool) -> F,
+) -> Result<ExecutedOn<A>, ApiError>
+where
+    A: Aggregate,
+    F: std::future::Future<Output = Result<Decision<A::Command>, ApiError>>,
+{
+    let ctx = context(request);
+    let mut fresh = false;
+    for decision in 1..=MAX_DECISIONS {
+        let last = decision == MAX_DECISIONS;
+        let Decision { command, reads } = match decide(fresh).await {
+            Ok(d) => d,
+            Err(_) if !fresh => {
+                fresh = true;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        match repository
+            .execute_checked(stream_id, &command, &ctx, &reads)
+            .await
+        {
+            Ok(outcome) => return finish(state, stream_id, &ctx, outcome).await,
+            // A stream read had moved: nothing was written; decide again on it as it is.
+            Err(CommandError::Conflict {
+                stream_id: moved, ..
+            }) if moved != stream_id && !last => {}
+            Err(CommandError::Rejected(_)) if !fresh => {}
+            Err(e) => return Err(e.into()),
+        }
+        fresh = true;
+    }
+    Err(ApiError::internal(anyhow::anyhow!(
+        "no decision after {MAX_DECISIONS} attempts"
+    )))
+}
+
+/// The command's context: metadata from the principal, the `Idempotency-Key` scoped by
+/// token with the request's hash, `If-Match`.
+fn context(request: &CommandRequest<'_>) -> CommandContext {
     let auth = request.auth;
     let mut metadata = Metadata::new(auth.principal.actor(), auth.principal.role().as_str());
     metadata.token_id = Some(auth.token_id);
@@ -131,12 +223,20 @@ pub async fn execute_on<A: Aggregate>(
                 request.body,
             ),
         });
-    let ctx = CommandContext {
+    CommandContext {
         metadata,
         idempotency,
         expected_version: request.headers.if_match,
-    };
-    let outcome = repository.execute(stream_id, command, &ctx).await?;
+    }
+}
+
+/// What the command did, as answered: on a replay, the first request's stream and events.
+async fn finish<A: Aggregate>(
+    state: &AppState,
+    stream_id: &str,
+    ctx: &CommandContext,
+    outcome: CommandOutcome<A>,
+) -> Result<ExecutedOn<A>, ApiError> {
     let Some(result) = outcome.result else {
         // Nothing new to record (e.g. a fee year assessed before): the stream as it stands.
         return Ok(ExecutedOn {
@@ -148,6 +248,7 @@ pub async fn execute_on<A: Aggregate>(
                 .await
                 .map_err(ApiError::internal)?,
             events: Vec::new(),
+            state: outcome.state,
             replayed: false,
         });
     };
@@ -190,6 +291,7 @@ pub async fn execute_on<A: Aggregate>(
         stream_version,
         global_position: result.last_position,
         events,
+        state: outcome.state,
         replayed: outcome.replayed,
     })
 }

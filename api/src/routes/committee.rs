@@ -9,7 +9,9 @@
 //! if it did not exist (`404 resolution_not_found`).
 
 use super::capital::{CommandHeaderParams, CommandProblems};
-use super::command::{self, execute_on, CommandRequest, ExecutedOn, Parts};
+use super::command::{
+    self, execute_decided, execute_on, CommandRequest, Decision, ExecutedOn, Parts,
+};
 use crate::auth::{AsManager, AsMember, AsObserver, FundActor, FundCapacity, Principal};
 use crate::dto::{
     AppointMemberRequest, AppointObserverRequest, AttendanceRequest, CommentRequest,
@@ -23,9 +25,7 @@ use axum::extract::State;
 use axum::http::{Method, Uri};
 use axum::response::Response;
 use domain::committee::membership::{self, Committee, CommitteeCommand};
-use domain::committee::{
-    Attendee, Resolution, ResolutionCommand, ResolutionError, ResolutionEvent, SeatHolder,
-};
+use domain::committee::{Attendee, Resolution, ResolutionCommand, ResolutionError, SeatHolder};
 use domain::fund::{Fund, FundError};
 use domain::{FundId, MemberId, ObserverId, ResolutionId};
 use uuid::Uuid;
@@ -47,7 +47,7 @@ async fn open_fund(state: &AppState, fund: FundId) -> Result<Fund, ApiError> {
 }
 
 fn committee_result(
-    done: &ExecutedOn<membership::CommitteeEvent>,
+    done: &ExecutedOn<Committee>,
     fund: FundId,
     person: Uuid,
 ) -> CommitteeCommandResult {
@@ -152,13 +152,9 @@ async fn resolution_answer(
     state: &AppState,
     fund: FundId,
     id: ResolutionId,
-    done: ExecutedOn<ResolutionEvent>,
+    done: ExecutedOn<Resolution>,
 ) -> Result<Response, ApiError> {
-    let (resolution, _) = state
-        .resolutions
-        .load(&id.stream_id())
-        .await
-        .map_err(ApiError::internal)?;
+    let resolution = done.state_after(&state.resolutions).await?;
     let status = resolution.status.map_or("open", |s| s.as_str()).to_owned();
     let tally = resolution.tally().unwrap_or_default();
     let body = ResolutionCommandResult {
@@ -254,7 +250,9 @@ async fn fund_resolution(
     }
 }
 
-/// Runs a command on the fund's resolution of the path and answers where it stands.
+/// Runs a command on the fund's resolution of the path and answers where it stands. The
+/// resolution is read from the cache (the append checks its version; a refusal is decided
+/// again on it read afresh).
 async fn on_resolution<C>(
     state: &AppState,
     actor: &FundActor<C>,
@@ -264,9 +262,24 @@ async fn on_resolution<C>(
     command: ResolutionCommand,
 ) -> Result<Response, ApiError> {
     let id = ResolutionId(id);
-    fund_resolution(state, actor.fund, id).await?;
+    let stream_id = id.stream_id();
     let req = CommandRequest::of(actor, headers, parts);
-    let done = execute_on(state, &req, &state.resolutions, &id.stream_id(), &command).await?;
+    let (command, fund, stream) = (&command, actor.fund, &stream_id);
+    let decide = move |fresh| async move {
+        let resolution = state
+            .resolutions
+            .snapshot(stream, fresh)
+            .await
+            .map_err(ApiError::internal)?;
+        match &resolution.state.opened {
+            Some(opened) if opened.fund == fund => Ok(Decision {
+                command: command.clone(),
+                reads: Vec::new(),
+            }),
+            _ => Err(ApiError::rejected(&ResolutionError::NotFound)),
+        }
+    };
+    let done = execute_decided(state, &req, &state.resolutions, &stream_id, decide).await?;
     resolution_answer(state, actor.fund, id, done).await
 }
 

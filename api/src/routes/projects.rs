@@ -6,6 +6,12 @@
 //! A project of another fund is answered as if it did not exist (`404 project_not_found`).
 //! Every command answers `201` with the project's stage and status after it and the events it
 //! recorded.
+//!
+//! A step reads the fund and the project from the repositories' caches, without a round trip
+//! to the store; the append checks that the fund's stream has not moved since (the project's
+//! is checked as the stream written), and the step is decided again on states read afresh
+//! if it had, or if it was refused ([`command::execute_decided`]). The answer is the state
+//! the step's events leave, not read back.
 
 use super::capital::{CommandHeaderParams, CommandProblems};
 use super::command::{self, execute_on, CommandRequest, ExecutedOn, Parts};
@@ -23,8 +29,9 @@ use axum::http::{Method, Uri};
 use axum::response::Response;
 use domain::committee::Status as ResolutionStatus;
 use domain::fund::{lifecycle, phases, Fund, FundError};
-use domain::project::{DecisionFacts, Project, ProjectCommand, ProjectError, ProjectEvent, Status};
+use domain::project::{DecisionFacts, Project, ProjectCommand, ProjectError, Status};
 use domain::{FundId, ProjectId, ResolutionId};
+use eventstore::Snapshot;
 use uuid::Uuid;
 
 /// The fund, established.
@@ -34,13 +41,53 @@ pub(crate) async fn fund_state(state: &AppState, fund: FundId) -> Result<Fund, A
         .load(&fund.stream_id())
         .await
         .map_err(ApiError::internal)?;
+    open(&f)?;
+    Ok(f)
+}
+
+/// Refuses a fund not established or closed.
+fn open(f: &Fund) -> Result<(), ApiError> {
     if f.terms.is_none() {
         return Err(ApiError::FundNotFound);
     }
     if f.lifecycle.closed_on.is_some() {
         return Err(ApiError::rejected(&FundError::FundClosed));
     }
+    Ok(())
+}
+
+/// The fund, established and not closed, from the cache unless `fresh` (see
+/// [`command::execute_decided`]).
+pub(crate) async fn fund_snapshot(
+    state: &AppState,
+    fund: FundId,
+    fresh: bool,
+) -> Result<Snapshot<Fund>, ApiError> {
+    let f = state
+        .funds
+        .snapshot(&fund.stream_id(), fresh)
+        .await
+        .map_err(ApiError::internal)?;
+    open(&f.state)?;
     Ok(f)
+}
+
+/// The project of the path, if it is the fund's, from the cache unless `fresh`.
+pub(crate) async fn project_snapshot(
+    state: &AppState,
+    fund: FundId,
+    id: ProjectId,
+    fresh: bool,
+) -> Result<Snapshot<Project>, ApiError> {
+    let p = state
+        .projects
+        .snapshot(&id.stream_id(), fresh)
+        .await
+        .map_err(ApiError::internal)?;
+    if p.state.fund != Some(fund) {
+        return Err(ApiError::rejected(&ProjectError::NotFound));
+    }
+    Ok(p)
 }
 
 /// The project of the path, if it is the fund's.
@@ -74,17 +121,14 @@ pub(super) async fn run(
     answer(state, actor.fund, done).await
 }
 
-async fn answer(
+/// The answer of a project command: where the project stands after it.
+pub(super) async fn answer(
     state: &AppState,
     fund: FundId,
-    done: ExecutedOn<ProjectEvent>,
+    done: ExecutedOn<Project>,
 ) -> Result<Response, ApiError> {
     let id = ProjectId(Uuid::try_parse(&done.stream_id).map_err(ApiError::internal)?);
-    let (p, _) = state
-        .projects
-        .load(&id.stream_id())
-        .await
-        .map_err(ApiError::internal)?;
+    let p = done.state_after(&state.projects).await?;
     let status = match p.status {
         Some(Status::Rejected { .. }) => "rejected",
         Some(Status::Withdrawn { .. }) => "withdrawn",
@@ -157,7 +201,9 @@ pub async fn apply(
     .await
 }
 
-/// A step on a project of the fund in the path: checks the project is the fund's first.
+/// A step on a project of the fund in the path: checks the project is the fund's first. The
+/// command is built from `$fund: &Fund` and `$project: Snapshot<Project>`, read from the
+/// caches and checked by the append (see [`command::execute_decided`]).
 macro_rules! step {
     ($name:ident, $path:literal, $body:ty, $doc:literal, $codes:literal, |$state:ident, $fund:ident, $project:ident, $r:ident| $command:expr) => {
         #[doc = $doc]
@@ -184,11 +230,36 @@ macro_rules! step {
             body: JsonBody<$body>,
         ) -> Result<Response, ApiError> {
             let id = ProjectId(id);
-            let $fund = fund_state(&$state, actor.fund).await?;
-            let $project = project_state(&$state, actor.fund, id).await?;
-            let $r = &body.value;
-            let command = $command;
-            run(&$state, &actor, id, &headers, (&method, &uri, &body.bytes), command).await
+            let fund_id = actor.fund;
+            let request = $crate::routes::command::CommandRequest::of(
+                &actor,
+                &headers,
+                (&method, &uri, &body.bytes),
+            );
+            let stream_id = id.stream_id();
+            let (shared, value) = (&$state, &body.value);
+            let done = $crate::routes::command::execute_decided(
+                &$state,
+                &request,
+                &$state.projects,
+                &stream_id,
+                move |fresh| async move {
+                    let $state: &AppState = shared;
+                    let fund_read =
+                        $crate::routes::projects::fund_snapshot($state, fund_id, fresh).await?;
+                    let $project =
+                        $crate::routes::projects::project_snapshot($state, fund_id, id, fresh)
+                            .await?;
+                    let $fund: &domain::fund::Fund = &fund_read.state;
+                    let $r = value;
+                    Ok($crate::routes::command::Decision {
+                        command: $command,
+                        reads: vec![fund_read.check()],
+                    })
+                },
+            )
+            .await?;
+            $crate::routes::projects::answer(&$state, fund_id, done).await
         }
     };
 }
@@ -198,7 +269,7 @@ step!(review, "/funds/{fund_id}/projects/{project_id}/qualification-review", Ste
     "The qualification review (资格审查): the seven conditions of Art. 13 against the fund's eligibility policy; for a sub-fund, whether its facts hold together (SPEC §10). Passing enters the project pool, failing rejects the project naming the conditions or the problem (manager).",
     "Refused (`stage_out_of_order` with `rule` Art. 15, `project_closed`, `date_before_application`, `date_before_previous_step`)",
     |state, fund, _project, r| ProjectCommand::ReviewQualification {
-        policy: fund.terms.map(|t| t.policy.eligibility.clone()).unwrap_or_default(),
+        policy: fund.terms.as_ref().map(|t| t.policy.eligibility.clone()).unwrap_or_default(),
         reviewed_on: r.on,
     });
 
@@ -236,12 +307,12 @@ step!(propose, "/funds/{fund_id}/projects/{project_id}/proposal", ProposeRequest
         let phase = fund
             .terms
             .as_ref()
-            .and_then(|_| lifecycle::schedule(&fund).ok())
+            .and_then(|_| lifecycle::schedule(fund).ok())
             .and_then(|spans| phases::phase_on(&spans, r.on));
         ProjectCommand::Propose {
             proposal: r.proposal.clone(),
             price: r.price,
-            policy: fund.terms.map(|t| t.policy.investment.clone()).unwrap_or_default(),
+            policy: fund.terms.as_ref().map(|t| t.policy.investment.clone()).unwrap_or_default(),
             phase,
             on: r.on,
         }
@@ -272,6 +343,7 @@ step!(decision, "/funds/{fund_id}/projects/{project_id}/decision", DecisionReque
             },
             written_vote_max: fund
                 .terms
+                .as_ref()
                 .map(|t| t.policy.committee.written_vote_max)
                 .unwrap_or_default(),
             on: r.on,

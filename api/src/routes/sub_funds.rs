@@ -10,7 +10,7 @@
 //! reported as its paid-in, and the fund pays in step with it (Art. 11); exits as any.
 
 use super::capital::{CommandHeaderParams, CommandProblems};
-use super::projects::{fund_state, project_state, run, step, ProjectPath};
+use super::projects::{fund_state, run, step, ProjectPath};
 use crate::auth::{AsManager, FundActor};
 use crate::dto::{
     ApplySubFundRequest, CommitmentProposalRequest, ProjectCommandResult, SubFundInvestmentRequest,
@@ -87,9 +87,9 @@ step!(propose_commitment, "/funds/{fund_id}/projects/{project_id}/commitment-pro
         let phase = fund
             .terms
             .as_ref()
-            .and_then(|_| lifecycle::schedule(&fund).ok())
+            .and_then(|_| lifecycle::schedule(fund).ok())
             .and_then(|spans| phases::phase_on(&spans, r.on));
-        let policy = fund.terms.map(|t| t.policy).unwrap_or_default();
+        let policy = fund.terms.as_ref().map(|t| t.policy.clone()).unwrap_or_default();
         ProjectCommand::ProposeCommitment {
             commitment: r.commitment.0,
             return_terms: (&r.return_terms).into(),
@@ -107,6 +107,6 @@ step!(report_investment, "/funds/{fund_id}/projects/{project_id}/sub-fund-invest
         company: r.company.clone(),
         city: r.city.clone(),
         amount: r.amount.0,
-        fund_city: fund.terms.map(|t| t.city).unwrap_or_default(),
+        fund_city: fund.terms.as_ref().map(|t| t.city.clone()).unwrap_or_default(),
         on: r.on,
     });

@@ -35,8 +35,7 @@ use axum::extract::State;
 use axum::http::{Method, Uri};
 use axum::response::Response;
 use domain::exemption::{
-    evaluate, ExemptionCase, ExemptionCommand, ExemptionError, ExemptionEvent, ExemptionPolicy,
-    Role,
+    evaluate, ExemptionCase, ExemptionCommand, ExemptionError, ExemptionPolicy, Role,
 };
 use domain::{ExemptionCaseId, FundId, Money, ProjectId};
 use uuid::Uuid;
@@ -103,7 +102,7 @@ async fn run<C>(
     command: ExemptionCommand,
 ) -> Result<Response, ApiError> {
     let request = CommandRequest::of(actor, headers, parts);
-    let done: ExecutedOn<ExemptionEvent> =
+    let done: ExecutedOn<ExemptionCase> =
         execute_on(state, &request, &state.cases, &id.stream_id(), &command).await?;
     let case_id = Uuid::try_parse(&done.stream_id).map_err(ApiError::internal)?;
     let events = command::events_json(&done.events)?;
