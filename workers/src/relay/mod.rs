@@ -89,6 +89,10 @@ pub struct Relay {
     /// The audit's last count: the events at or before a checkpoint (final, since the feed
     /// is gap-safe), so the next audit counts only the events after it.
     counted: std::sync::Mutex<Option<(Position, u64)>>,
+    /// The checkpoint as this relay last saved it: while it holds the lease nobody else moves
+    /// it, so a wake-up reads the feed without reading the checkpoint first. Cleared when the
+    /// lease is taken.
+    position: std::sync::Mutex<Option<Position>>,
 }
 
 impl Relay {
@@ -101,6 +105,7 @@ impl Relay {
             store,
             js,
             counted: std::sync::Mutex::new(None),
+            position: std::sync::Mutex::new(None),
         }
     }
 
@@ -118,6 +123,7 @@ impl Relay {
             return Ok(());
         };
         tracing::info!(prefix = %self.config.prefix, "relay holds the lease");
+        *self.position.lock().unwrap_or_else(|p| p.into_inner()) = None;
         crate::relay::ensure_checkpoint(&self.config.pool).await?;
         projections::nats::ensure_stream(&self.js, &self.config.prefix).await?;
         let mut wake = eventstore::listen::spawn_listener(
@@ -156,12 +162,16 @@ impl Relay {
         result
     }
 
-    /// Relays everything the feed shows after the checkpoint; returns how many events it
-    /// published. Reading the next batch overlaps with waiting for the PubAcks of the last
+    /// Relays everything the feed shows after the checkpoint (read from the database once,
+    /// then as this relay saved it); returns how many events it published. Reading the next batch overlaps with waiting for the PubAcks of the last
     /// ones; acknowledgements are taken in publishing order, and the checkpoint moves after
     /// each batch to the last event whose PubAck (and every earlier one) has arrived.
     pub async fn relay_available(&self) -> anyhow::Result<usize> {
-        let mut from = checkpoint(&self.config.pool).await?;
+        let saved = *self.position.lock().unwrap_or_else(|p| p.into_inner());
+        let mut from = match saved {
+            Some(position) => position,
+            None => checkpoint(&self.config.pool).await?,
+        };
         let mut acks = FuturesOrdered::new();
         let mut acked: Option<(Position, chrono::DateTime<chrono::Utc>)> = None;
         let mut published = 0;
@@ -217,6 +227,7 @@ impl Relay {
         recorded_at: chrono::DateTime<chrono::Utc>,
     ) -> anyhow::Result<()> {
         save_checkpoint(&self.config.pool, to).await?;
+        *self.position.lock().unwrap_or_else(|p| p.into_inner()) = Some(to);
         let m = &self.config.metrics;
         m.set(
             "fundadmin_relay_position",
