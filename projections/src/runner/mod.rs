@@ -7,15 +7,16 @@
 //! expected version first pulls the missing versions from the log. While live, a periodic
 //! repair compares every stream's head with the applied versions and fills what NATS lost.
 
-use crate::{nats, Projection};
+use crate::Projection;
 use anyhow::Context;
-use eventstore::{subjects, EventStore, Metrics, PgPool, Position, RecordedEvent};
-use futures::StreamExt;
+use eventstore::{EventStore, Metrics, PgPool, Position, RecordedEvent};
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::watch;
 
+mod live;
 mod schema;
+pub use live::run;
 pub use schema::{rebuild, schema_hash, setup};
 
 /// Events read from the PostgreSQL feed per batch.
@@ -71,22 +72,28 @@ pub async fn apply_batch<P: Projection>(
     store: &EventStore,
     events: &[RecordedEvent],
 ) -> anyhow::Result<usize> {
-    apply_events(projection, pool, store, events, true).await
+    let last = events.iter().map(RecordedEvent::position).max();
+    apply_events(projection, pool, store, events, last).await
 }
 
 /// Applies events (skipping duplicates, filling gaps) and records the streams' applied
-/// versions, in one transaction; with `move_checkpoint`, also the checkpoint (events read from
-/// the feed), without it not (events read stream by stream, which the feed may not show yet).
+/// versions, in one transaction; with `checkpoint_to`, also moves the checkpoint there (events
+/// read from the feed, up to that position), without it not (events read stream by stream,
+/// which the feed may not show yet).
 async fn apply_events<P: Projection>(
     projection: &P,
     pool: &PgPool,
     store: &EventStore,
     events: &[RecordedEvent],
-    move_checkpoint: bool,
+    checkpoint_to: Option<Position>,
 ) -> anyhow::Result<usize> {
-    let Some(last) = events.iter().map(RecordedEvent::position).max() else {
+    if events.is_empty() {
+        if let Some(to) = checkpoint_to {
+            // Nothing to apply: the checkpoint moves in one statement.
+            move_checkpoint(&pool.get().await?, P::NAME, to).await?;
+        }
         return Ok(0);
-    };
+    }
     let mut client = pool.get().await?;
     let tx = client.transaction().await?;
     lock_projection(&tx, P::NAME).await?;
@@ -144,17 +151,28 @@ async fn apply_events<P: Projection>(
         )
         .await?;
     }
-    if move_checkpoint {
-        tx.execute(
-            "UPDATE checkpoints SET tx_id = $2::text::xid8, global_position = $3, \
-             updated_at = now() \
-             WHERE name = $1 AND (tx_id, global_position) < ($2::text::xid8, $3)",
-            &[&P::NAME, &last.tx_id.to_string(), &last.global_position],
-        )
-        .await?;
+    if let Some(to) = checkpoint_to {
+        move_checkpoint(&tx, P::NAME, to).await?;
     }
     tx.commit().await?;
     Ok(applied)
+}
+
+/// Moves the checkpoint of projection `name` forward to `to` (never back).
+async fn move_checkpoint(
+    client: &impl deadpool_postgres::GenericClient,
+    name: &str,
+    to: Position,
+) -> Result<(), tokio_postgres::Error> {
+    client
+        .execute(
+            "UPDATE checkpoints SET tx_id = $2::text::xid8, global_position = $3, \
+             updated_at = now() \
+             WHERE name = $1 AND (tx_id, global_position) < ($2::text::xid8, $3)",
+            &[&name, &to.tx_id.to_string(), &to.global_position],
+        )
+        .await
+        .map(|_| ())
 }
 
 /// Takes the projection's checkpoint row for the rest of the transaction: one applier (or
@@ -281,158 +299,10 @@ pub async fn repair<P: Projection>(
             .take_while(|e| e.recorded_at < cutoff)
             .collect();
         if !events.is_empty() {
-            applied += apply_events(projection, pool, store, &events, false).await?;
+            applied += apply_events(projection, pool, store, &events, None).await?;
         }
     }
     Ok(applied)
-}
-
-/// Runs a projection until shutdown: catch-up from PostgreSQL, then live from NATS (or, with
-/// no NATS, from the PostgreSQL feed woken by LISTEN/NOTIFY).
-pub async fn run<P: Projection>(projection: P, config: RunnerConfig) -> anyhow::Result<()> {
-    setup::<P>(&config.pool).await?;
-    let store = EventStore::new(config.pool.clone());
-    let mut shutdown = config.shutdown.clone();
-    let mut backoff = Duration::from_millis(500);
-    while !*shutdown.borrow() {
-        let result = match &config.nats {
-            Some(nats) if nats.connection_state() == async_nats::connection::State::Connected => {
-                tokio::select! {
-                    live = run_live(&projection, &config, &store, nats) => live,
-                    _ = shutdown.changed() => Ok(()),
-                }
-            }
-            Some(_) => Err(anyhow::anyhow!("NATS is not connected")),
-            None => run_polling(&projection, &config, &store).await,
-        };
-        let Err(e) = result else { break };
-        tracing::warn!(
-            projection = P::NAME,
-            error = format!("{e:#}"),
-            retry_in_ms = backoff.as_millis() as u64,
-            "projection runner failed; following PostgreSQL until it retries"
-        );
-        // NATS is a transport, not the record: while it is away (or the runner failed for
-        // another reason) the read model keeps following the PostgreSQL feed.
-        match tokio::time::timeout(backoff, run_polling(&projection, &config, &store)).await {
-            Ok(Ok(())) => break, // shutdown
-            Ok(Err(e)) => {
-                tracing::warn!(
-                    projection = P::NAME,
-                    error = format!("{e:#}"),
-                    "polling failed"
-                );
-                tokio::select! {
-                    _ = tokio::time::sleep(backoff) => {}
-                    _ = shutdown.changed() => {}
-                }
-            }
-            Err(_) => {} // time to try live again
-        }
-        backoff = (backoff * 2).min(Duration::from_secs(30));
-    }
-    Ok(())
-}
-
-async fn run_polling<P: Projection>(
-    projection: &P,
-    config: &RunnerConfig,
-    store: &EventStore,
-) -> anyhow::Result<()> {
-    let mut wake =
-        eventstore::listen::spawn_listener(config.database_url.clone(), eventstore::EVENTS_CHANNEL);
-    let mut shutdown = config.shutdown.clone();
-    loop {
-        catch_up(projection, &config.pool, store, &config.metrics).await?;
-        tokio::select! {
-            _ = eventstore::listen::wait_for_wakeup(&mut wake, POLL_INTERVAL) => {}
-            _ = shutdown.changed() => return Ok(()),
-        }
-    }
-}
-
-async fn run_live<P: Projection>(
-    projection: &P,
-    config: &RunnerConfig,
-    store: &EventStore,
-    nats: &async_nats::Client,
-) -> anyhow::Result<()> {
-    catch_up(projection, &config.pool, store, &config.metrics).await?;
-    let js = async_nats::jetstream::new(nats.clone());
-    let stream = nats::ensure_stream(&js, &config.prefix).await?;
-    let filter = match P::STREAM_TYPES {
-        [one] => format!("{}.events.{one}.*", config.prefix),
-        _ => subjects::all_events(&config.prefix),
-    };
-    let consumer = stream
-        .create_consumer(async_nats::jetstream::consumer::push::OrderedConfig {
-            deliver_subject: nats.new_inbox(),
-            filter_subject: filter,
-            deliver_policy: async_nats::jetstream::consumer::DeliverPolicy::New,
-            ..Default::default()
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("creating ordered consumer: {e}"))?;
-    let messages = consumer
-        .messages()
-        .await
-        .map_err(|e| anyhow::anyhow!("consuming: {e}"))?;
-    // Everything relayed before the consumer existed is in the log: read it once more.
-    catch_up(projection, &config.pool, store, &config.metrics).await?;
-    let mut batches = messages.ready_chunks(LIVE_BATCH);
-    let _live = LiveGauge::on(&config.metrics, P::NAME);
-    let mut repair_tick = tokio::time::interval(REPAIR_INTERVAL);
-    let mut shutdown = config.shutdown.clone();
-    loop {
-        tokio::select! {
-            batch = batches.next() => {
-                let Some(batch) = batch else { anyhow::bail!("NATS consumer ended") };
-                let mut events = Vec::with_capacity(batch.len());
-                for message in batch {
-                    let message = message.map_err(|e| anyhow::anyhow!("NATS delivery: {e}"))?;
-                    match serde_json::from_slice::<RecordedEvent>(&message.payload) {
-                        Ok(event) => events.push(event),
-                        Err(e) => tracing::error!(subject = %message.subject, error = %e, "undecodable event message skipped; repair reads it from the log"),
-                    }
-                }
-                apply_batch(projection, &config.pool, store, &events).await?;
-                report(&config.metrics, P::NAME, "nats", &events);
-            }
-            _ = repair_tick.tick() => {
-                let fixed = repair(projection, &config.pool, store, REPAIR_GRACE).await?;
-                if fixed > 0 {
-                    tracing::warn!(projection = P::NAME, events = fixed, "repaired events missing from NATS");
-                }
-            }
-            _ = shutdown.changed() => return Ok(()),
-        }
-    }
-}
-
-/// `fundadmin_projection_live{projection}` is 1 while the runner consumes from NATS.
-struct LiveGauge {
-    metrics: Metrics,
-    labels: String,
-}
-
-impl LiveGauge {
-    const NAME: &'static str = "fundadmin_projection_live";
-    const HELP: &'static str = "1 while the projection consumes live from NATS, else 0.";
-
-    fn on(metrics: &Metrics, projection: &str) -> Self {
-        let labels = format!("projection=\"{projection}\"");
-        metrics.set(Self::NAME, &labels, Self::HELP, 1.0);
-        LiveGauge {
-            metrics: metrics.clone(),
-            labels,
-        }
-    }
-}
-
-impl Drop for LiveGauge {
-    fn drop(&mut self) {
-        self.metrics.set(Self::NAME, &self.labels, Self::HELP, 0.0);
-    }
 }
 
 fn report(metrics: &Metrics, name: &str, source: &str, events: &[RecordedEvent]) {
