@@ -190,17 +190,30 @@ impl RecordedEvent {
 
     /// Decodes the payload as a domain event, upcasting older schema versions first.
     pub fn decode<E: DomainEvent>(&self) -> Result<E, DecodeError> {
-        let payload = if E::reads_as_stored(&self.event_type, self.schema_version) {
-            self.payload.clone()
+        let decoded = if E::reads_as_stored(&self.event_type, self.schema_version) {
+            from_tagged(&self.event_type, &self.payload)
         } else {
-            E::upcast(&self.event_type, self.schema_version, self.payload.clone())?
+            let payload = E::upcast(&self.event_type, self.schema_version, self.payload.clone())?;
+            from_tagged(&self.event_type, &payload)
         };
-        let tagged = serde_json::json!({ "type": self.event_type, "data": payload });
-        serde_json::from_value(tagged).map_err(|e| DecodeError::Payload {
+        decoded.map_err(|e| DecodeError::Payload {
             event_id: self.event_id,
             message: e.to_string(),
         })
     }
+}
+
+/// Deserializes `{"type": event_type, "data": payload}` (the adjacently tagged form of domain
+/// events) from the payload in place, without copying it into a tagged tree first.
+fn from_tagged<E: serde::de::DeserializeOwned>(
+    event_type: &str,
+    payload: &serde_json::Value,
+) -> Result<E, serde_json::Error> {
+    let tag = serde_json::Value::String(event_type.to_owned());
+    let entries = [("type", &tag), ("data", payload)];
+    E::deserialize(
+        serde::de::value::MapDeserializer::<_, serde_json::Error>::new(entries.into_iter()),
+    )
 }
 
 /// Decodes a stored payload given as JSON text (`payload::text`) as a domain event, as
