@@ -32,17 +32,13 @@ use domain::fund::{lifecycle, phases, Fund, FundError};
 use domain::project::{DecisionFacts, Project, ProjectCommand, ProjectError, Status};
 use domain::{FundId, ProjectId, ResolutionId};
 use eventstore::Snapshot;
+use std::sync::Arc;
 use uuid::Uuid;
 
-/// The fund, established.
+/// The fund, established, read through.
 pub(crate) async fn fund_state(state: &AppState, fund: FundId) -> Result<Fund, ApiError> {
-    let (f, _) = state
-        .funds
-        .load(&fund.stream_id())
-        .await
-        .map_err(ApiError::internal)?;
-    open(&f)?;
-    Ok(f)
+    let f = fund_snapshot(state, fund, true).await?;
+    Ok(Arc::unwrap_or_clone(f.state))
 }
 
 /// Refuses a fund not established or closed.
@@ -90,21 +86,14 @@ pub(crate) async fn project_snapshot(
     Ok(p)
 }
 
-/// The project of the path, if it is the fund's.
+/// The project of the path, if it is the fund's, read through.
 pub(crate) async fn project_state(
     state: &AppState,
     fund: FundId,
     id: ProjectId,
 ) -> Result<Project, ApiError> {
-    let (p, _) = state
-        .projects
-        .load(&id.stream_id())
-        .await
-        .map_err(ApiError::internal)?;
-    if p.fund != Some(fund) {
-        return Err(ApiError::rejected(&ProjectError::NotFound));
-    }
-    Ok(p)
+    let p = project_snapshot(state, fund, id, true).await?;
+    Ok(Arc::unwrap_or_clone(p.state))
 }
 
 /// Runs `command` on the project and answers where it stands.
