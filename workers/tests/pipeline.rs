@@ -70,6 +70,11 @@ async fn an_established_fund_reaches_the_read_model_through_nats() {
     )
     .await;
     wait_until(
+        async || metrics.get("fundadmin_projection_live", "projection=\"committee\"") == Some(1.0),
+        "the committee projection to go live",
+    )
+    .await;
+    wait_until(
         async || metrics.get("fundadmin_scheduler_ticks_total", "").is_some(),
         "the scheduler's first tick",
     )
@@ -116,6 +121,27 @@ async fn an_established_fund_reaches_the_read_model_through_nats() {
         )
         .unwrap_or(0.0);
     assert!(from_nats >= 3.0, "events came through NATS: {from_nats}");
+    // The committee projection follows every subject: the fund events only move its
+    // checkpoint (a read with `?min_position=` waits for it), without being decoded.
+    let last = repo.store().head_position().await.unwrap();
+    assert!(
+        projections::runner::wait_for_position(
+            &db.pool,
+            "committee",
+            last,
+            Duration::from_secs(10)
+        )
+        .await
+        .unwrap(),
+        "the committee checkpoint passes the fund events"
+    );
+    let decoded = metrics
+        .get(
+            "fundadmin_projection_events_total",
+            "projection=\"committee\",source=\"nats\"",
+        )
+        .unwrap_or(0.0);
+    assert_eq!(decoded, 0.0, "fund events decoded by the committee runner");
 
     shutdown_tx.send(true).unwrap();
     tokio::time::timeout(Duration::from_secs(10), workers)
