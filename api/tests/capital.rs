@@ -334,4 +334,22 @@ async fn commands_honour_idempotency_keys_and_if_match() {
     assert_eq!(again.header("idempotency-replayed"), Some("true"));
     assert_eq!(again.json, first.json);
     assert_eq!(app.event_count().await, before + 1);
+
+    // A retry with both headers is a replay too, though the stream has moved past its
+    // `If-Match` (by its own first attempt): not a version conflict.
+    let path = format!("/funds/{fund}/tranches");
+    let headers = [("idempotency-key", "tranche-2"), ("if-match", "4")];
+    let body = json!({ "number": 2, "size": "60000000.00", "subscription_date": "2022-09-01" });
+    let first = app.post_json(&path, &manager, &body, &headers).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    let again = app.post_json(&path, &manager, &body, &headers).await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.text);
+    assert_eq!(again.header("idempotency-replayed"), Some("true"));
+    assert_eq!(again.json, first.json);
+    assert_eq!(app.event_count().await, before + 2);
+    // Another key with the stale `If-Match` is the conflict it always was.
+    let other = [("idempotency-key", "tranche-3"), ("if-match", "4")];
+    let body = json!({ "number": 3, "size": "10000000.00", "subscription_date": "2023-09-01" });
+    let r = app.post_json(&path, &manager, &body, &other).await;
+    r.assert_problem(409, "version_conflict");
 }

@@ -288,3 +288,25 @@ async fn an_ineligible_application_is_rejected_naming_the_conditions() {
         .await;
     r.assert_problem(404, "project_not_found");
 }
+
+#[tokio::test]
+async fn a_retried_step_answers_its_first_result_though_the_stage_has_moved_on() {
+    let p = pipeline().await;
+    let project = p.apply(120).await;
+    let path = format!("/funds/{}/projects/{project}/qualification-review", p.fund);
+    let body = json!({ "on": "2024-03-10" });
+    let key = [("idempotency-key", "review-1")];
+    let first = p.app.post_json(&path, &p.manager, &body, &key).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let before = p.app.event_count().await;
+    // The project is in research now: decided again, the review would be out of order.
+    let again = p.app.post_json(&path, &p.manager, &body, &key).await;
+    assert_eq!(again.status, 201, "{}", again.text);
+    assert_eq!(again.header("idempotency-replayed"), Some("true"));
+    assert_eq!(again.json, first.json);
+    assert_eq!(p.app.event_count().await, before);
+    // Without the key it is the refusal it always was.
+    p.step(&project, "qualification-review", body)
+        .await
+        .assert_problem(422, "stage_out_of_order");
+}

@@ -244,6 +244,10 @@ impl<A: Aggregate> Repository<A> {
                         fresh = true;
                         continue;
                     }
+                    // A retry whose first attempt moved the stream past its `If-Match`.
+                    if let Some(first) = self.first_answer(stream_id, ctx).await? {
+                        return Ok(first);
+                    }
                     return Err(CommandError::Conflict {
                         stream_id: stream_id.to_owned(),
                         expected,
@@ -259,12 +263,8 @@ impl<A: Aggregate> Repository<A> {
                 }
                 Err(rejection) => {
                     // A retry of a command that succeeded is answered with its first result.
-                    if let Some(key) = &ctx.idempotency {
-                        if let Some(first) =
-                            self.store.command_result(key).await.map_err(append_error)?
-                        {
-                            return Ok(replayed(stream_id, first.result));
-                        }
+                    if let Some(first) = self.first_answer(stream_id, ctx).await? {
+                        return Ok(first);
                     }
                     return Err(CommandError::Rejected(rejection));
                 }
@@ -348,6 +348,22 @@ impl<A: Aggregate> Repository<A> {
                 Err(e) => return Err(append_error(e)),
             }
         }
+    }
+
+    /// The first answer to the command's `Idempotency-Key`, if a request with that key
+    /// succeeded before: a retry is answered with it however the stream has moved since
+    /// (its `If-Match` is stale, or the command would now be refused). `idempotency_key_reused`
+    /// when the key came with another request.
+    pub async fn first_answer(
+        &self,
+        stream_id: &str,
+        ctx: &CommandContext,
+    ) -> Result<Option<CommandOutcome<A>>, CommandError<A::Error>> {
+        let Some(key) = &ctx.idempotency else {
+            return Ok(None);
+        };
+        let first = self.store.command_result(key).await.map_err(append_error)?;
+        Ok(first.map(|first| replayed(stream_id, first.result)))
     }
 
     fn remember(&self, stream_id: &str, state: &Arc<A>, version: i64, head: [u8; 32]) {

@@ -184,7 +184,12 @@ where
                 fresh = true;
                 continue;
             }
-            Err(e) => return Err(e),
+            // A retry of a command that succeeded is answered with its first result, though
+            // the states it is decided on have moved since.
+            Err(e) => match repository.first_answer(stream_id, &ctx).await? {
+                Some(first) => return finish(state, stream_id, &ctx, first).await,
+                None => return Err(e),
+            },
         };
         match repository
             .execute_checked(stream_id, &command, &ctx, &reads)
