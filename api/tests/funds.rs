@@ -285,6 +285,40 @@ async fn a_projection_behind_is_flagged_not_hidden() {
 }
 
 #[tokio::test]
+async fn a_read_model_has_reached_a_position_when_nothing_of_its_kind_came_before_it() {
+    let app = spawn_app_with(|s| {
+        let mut config = s.config.clone();
+        config.max_projection_wait = Duration::from_millis(300);
+        s.with_config(config)
+    })
+    .await;
+    let fund = app.establish("Mixed reads").await;
+    let (manager, _) = app.fund_tokens(fund).await;
+    app.catch_up().await;
+    // A fund event, which the projects read model never receives (no runner runs either).
+    let tranche = json!({ "number": 1, "size": "50000000.00", "subscription_date": "2021-09-01" });
+    let r = app.ok(&manager, fund, "/tranches", tranche).await;
+    let position = r.json["global_position"].as_i64().unwrap();
+    let read = app
+        .get(
+            &format!("/funds/{fund}/projects?min_position={position}"),
+            &manager,
+        )
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    assert_eq!(read.header("x-projection-behind"), None);
+    // The capital read model reads fund events and has not applied this one: still behind.
+    let read = app
+        .get(
+            &format!("/funds/{fund}/lps?min_position={position}"),
+            &manager,
+        )
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    assert_eq!(read.header("x-projection-behind"), Some("true"));
+}
+
+#[tokio::test]
 async fn head_is_answered_for_reads() {
     let app = spawn_app().await;
     let r = app

@@ -201,6 +201,41 @@ impl EventStore {
             }))
     }
 
+    /// Whether the feed is final up to `upto` (every transaction that could still write
+    /// before it in feed order has ended) and holds no event of `stream_types` after `after`
+    /// up to `upto`: a reader of those types at `after` has then seen all of the feed up to
+    /// `upto` that concerns it.
+    pub async fn settled_without(
+        &self,
+        stream_types: &[&str],
+        after: Position,
+        upto: Position,
+    ) -> Result<bool, StoreError> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT $3::text::xid8 < pg_snapshot_xmin(pg_current_snapshot()) \
+                   AND NOT EXISTS (SELECT 1 FROM events \
+                     WHERE (tx_id, global_position) > ($1::text::xid8, $2) \
+                       AND (tx_id, global_position) <= ($3::text::xid8, $4) \
+                       AND stream_type = ANY($5))",
+            )
+            .await?;
+        let row = client
+            .query_one(
+                &stmt,
+                &[
+                    &after.tx_id.to_string(),
+                    &after.global_position,
+                    &upto.tx_id.to_string(),
+                    &upto.global_position,
+                    &stream_types,
+                ],
+            )
+            .await?;
+        Ok(row.get(0))
+    }
+
     /// The highest global position written so far (0 for an empty log).
     pub async fn head_position(&self) -> Result<i64, StoreError> {
         let client = self.pool.get().await?;

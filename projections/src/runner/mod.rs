@@ -16,8 +16,10 @@ use tokio::sync::watch;
 
 mod live;
 mod schema;
+mod wait;
 pub use live::run;
 pub use schema::{rebuild, schema_hash, setup};
+pub use wait::{stream_types, wait_for_position};
 
 /// Events read from the PostgreSQL feed per batch.
 const CATCH_UP_BATCH: i64 = 2000;
@@ -332,32 +334,6 @@ fn report(metrics: &Metrics, name: &str, source: &str, events: &[RecordedEvent])
         "Events the projection has read, by source (postgres feed or nats).",
         events.len() as f64,
     );
-}
-
-/// Waits until projection `name` has passed the event at `global_position` or `timeout`
-/// elapses; returns whether it has. An unknown position counts as passed.
-pub async fn wait_for_position(
-    pool: &PgPool,
-    name: &str,
-    global_position: i64,
-    timeout: Duration,
-) -> anyhow::Result<bool> {
-    let store = EventStore::new(pool.clone());
-    let Some(target) = store.position_of(global_position).await? else {
-        return Ok(true);
-    };
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut pause = Duration::from_millis(2);
-    loop {
-        if checkpoint(pool, name).await? >= target {
-            return Ok(true);
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return Ok(false);
-        }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(50));
-    }
 }
 
 /// Rebuilds the projection named `name`; returns events applied, or an error for an unknown
