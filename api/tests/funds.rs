@@ -255,14 +255,19 @@ async fn min_position_waits_for_the_projection() {
     runner.await.unwrap().unwrap();
 }
 
-#[tokio::test]
-async fn a_projection_behind_is_flagged_not_hidden() {
-    let app = spawn_app_with(|s| {
+/// An application whose reads wait at most `ms` milliseconds for `?min_position=`.
+async fn app_waiting_at_most(ms: u64) -> common::TestApp {
+    spawn_app_with(|s| {
         let mut config = s.config.clone();
-        config.max_projection_wait = Duration::from_millis(50);
+        config.max_projection_wait = Duration::from_millis(ms);
         s.with_config(config)
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn a_projection_behind_is_flagged_not_hidden() {
+    let app = app_waiting_at_most(50).await;
     let r = app.post_fund(&app.admin, &fund_body("Lagging"), &[]).await;
     let id = r.json["fund_id"].as_str().unwrap();
     let position = r.json["global_position"].as_i64().unwrap();
@@ -286,12 +291,7 @@ async fn a_projection_behind_is_flagged_not_hidden() {
 
 #[tokio::test]
 async fn a_read_model_has_reached_a_position_when_nothing_of_its_kind_came_before_it() {
-    let app = spawn_app_with(|s| {
-        let mut config = s.config.clone();
-        config.max_projection_wait = Duration::from_millis(300);
-        s.with_config(config)
-    })
-    .await;
+    let app = app_waiting_at_most(300).await;
     let fund = app.establish("Mixed reads").await;
     let (manager, _) = app.fund_tokens(fund).await;
     app.catch_up().await;
