@@ -11,7 +11,6 @@ use crate::cli::{migrate, GlobalOpts};
 use crate::state::AppState;
 use anyhow::Context;
 use eventstore::{connect_pool, Metrics, PgPool};
-use projections::funds::FundsProjection;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -70,21 +69,7 @@ async fn prepare(global: &GlobalOpts) -> anyhow::Result<(PgPool, async_nats::Cli
     for name in migrate(&pool).await? {
         tracing::info!(migration = %name, "migration applied");
     }
-    projections::runner::setup::<FundsProjection>(&pool)
-        .await
-        .context("creating the funds read model")?;
-    projections::runner::setup::<projections::capital::CapitalProjection>(&pool)
-        .await
-        .context("creating the capital read model")?;
-    projections::runner::setup::<projections::committee::CommitteeProjection>(&pool)
-        .await
-        .context("creating the committee read model")?;
-    projections::runner::setup::<projections::projects::ProjectsProjection>(&pool)
-        .await
-        .context("creating the projects read model")?;
-    projections::runner::setup::<projections::reports::ReportsProjection>(&pool)
-        .await
-        .context("creating the reports read model")?;
+    projections::runner::setup_all(&pool).await?;
     // NATS is a transport, not the record: without it the API still records commands, the
     // read models follow PostgreSQL, and the relay publishes everything once NATS is back.
     let nats = async_nats::ConnectOptions::new()

@@ -26,7 +26,10 @@ const LOCK_HEADS: &str = "SELECT stream_id, version, head_hash FROM streams \
      WHERE stream_id = ANY($1) ORDER BY stream_id FOR UPDATE";
 
 /// The heads of streams read, not written: locked for share, so a writer of one of them waits
-/// for this batch (and this batch for it) while readers do not wait for each other.
+/// for this batch (and this batch for it) while readers do not wait for each other. Taken
+/// after the exclusive locks, not in one order with them, so two concurrent batches can
+/// deadlock (each writing a fund the other's project step read); PostgreSQL breaks it and
+/// `write_batch` runs the batch again.
 const SHARE_HEADS: &str = "SELECT stream_id, version, head_hash FROM streams \
      WHERE stream_id = ANY($1) ORDER BY stream_id FOR SHARE";
 

@@ -41,11 +41,6 @@ use crate::AppState;
 use anyhow::{bail, Context};
 use client::Client;
 use eventstore::{Metrics, PgPool};
-use projections::capital::CapitalProjection;
-use projections::committee::CommitteeProjection;
-use projections::funds::FundsProjection;
-use projections::projects::ProjectsProjection;
-use projections::reports::ReportsProjection;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use timeline::Timeline;
@@ -149,7 +144,7 @@ impl Demo {
 /// database that holds one. Today is the system clock's (China Standard Time).
 pub async fn load(pool: &PgPool) -> anyhow::Result<Loaded> {
     let started = Instant::now();
-    setup_read_models(pool).await?;
+    projections::runner::setup_all(pool).await?;
     let found = find(pool).await?;
     if found.funds > 0 {
         bail!(
@@ -210,41 +205,9 @@ async fn record(demo: &mut Demo) -> anyhow::Result<()> {
     catch_up(&demo.client.state).await
 }
 
-/// Creates the read models' tables where they are missing.
-async fn setup_read_models(pool: &PgPool) -> anyhow::Result<()> {
-    use projections::runner::setup;
-    setup::<FundsProjection>(pool).await?;
-    setup::<CapitalProjection>(pool).await?;
-    setup::<CommitteeProjection>(pool).await?;
-    setup::<ProjectsProjection>(pool).await?;
-    setup::<ReportsProjection>(pool).await?;
-    Ok(())
-}
-
 /// Brings every read model up to the log's head, as the projection runners of `serve` do
-/// from PostgreSQL. The gap-safe feed shows a transaction only once every older one in the
-/// cluster has ended, so this repeats until the head is applied (at most 30 s).
+/// from PostgreSQL.
 pub async fn catch_up(state: &AppState) -> anyhow::Result<()> {
-    use projections::runner::{catch_up, wait_for_position};
-    let head = state.store.head_position().await?;
-    let deadline = tokio::time::Instant::now() + CATCH_UP_TIMEOUT;
     let (pool, store, metrics) = (&state.pool, &state.store, &state.metrics);
-    loop {
-        catch_up(&FundsProjection, pool, store, metrics).await?;
-        catch_up(&CapitalProjection, pool, store, metrics).await?;
-        catch_up(&CommitteeProjection, pool, store, metrics).await?;
-        catch_up(&ProjectsProjection, pool, store, metrics).await?;
-        catch_up(&ReportsProjection, pool, store, metrics).await?;
-        let mut done = true;
-        for name in projections::ALL {
-            done &= wait_for_position(pool, name, head, Duration::ZERO).await?;
-        }
-        if done {
-            return Ok(());
-        }
-        if tokio::time::Instant::now() >= deadline {
-            bail!("the read models did not reach position {head} in {CATCH_UP_TIMEOUT:?} (a long transaction elsewhere in the cluster holds the feed back)");
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    projections::runner::catch_up_all(pool, store, metrics, CATCH_UP_TIMEOUT).await
 }

@@ -18,11 +18,6 @@ use chrono::{DateTime, Utc};
 use domain::FundId;
 use eventstore::testkit::{test_db, TestDb};
 use eventstore::Metrics;
-use projections::capital::CapitalProjection;
-use projections::committee::CommitteeProjection;
-use projections::funds::FundsProjection;
-use projections::projects::ProjectsProjection;
-use projections::reports::ReportsProjection;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 use uuid::Uuid;
@@ -89,21 +84,7 @@ pub async fn spawn_app() -> TestApp {
 /// Builds the application, letting the test adjust the state (limits, NATS).
 pub async fn spawn_app_with(adjust: impl FnOnce(AppState) -> AppState) -> TestApp {
     let db = test_db().await;
-    projections::runner::setup::<FundsProjection>(&db.pool)
-        .await
-        .unwrap();
-    projections::runner::setup::<CapitalProjection>(&db.pool)
-        .await
-        .unwrap();
-    projections::runner::setup::<CommitteeProjection>(&db.pool)
-        .await
-        .unwrap();
-    projections::runner::setup::<ProjectsProjection>(&db.pool)
-        .await
-        .unwrap();
-    projections::runner::setup::<ReportsProjection>(&db.pool)
-        .await
-        .unwrap();
+    projections::runner::setup_all(&db.pool).await.unwrap();
     let state = adjust(AppState::new(db.pool.clone(), None, Metrics::new()));
     let admin = create_token(&db.pool, &Principal::Admin, None, Some("test admin"))
         .await
@@ -232,45 +213,11 @@ impl TestApp {
     /// feed shows a transaction only once every older one in the cluster has ended (other
     /// tests run in parallel), so this repeats the catch-up until the head is applied.
     pub async fn catch_up(&self) {
-        let head = self.state.store.head_position().await.unwrap();
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-        loop {
-            let (pool, store, metrics) = (&self.db.pool, &self.state.store, &self.state.metrics);
-            projections::runner::catch_up(&FundsProjection, pool, store, metrics)
-                .await
-                .unwrap();
-            projections::runner::catch_up(&CapitalProjection, pool, store, metrics)
-                .await
-                .unwrap();
-            projections::runner::catch_up(&CommitteeProjection, pool, store, metrics)
-                .await
-                .unwrap();
-            projections::runner::catch_up(&ProjectsProjection, pool, store, metrics)
-                .await
-                .unwrap();
-            projections::runner::catch_up(&ReportsProjection, pool, store, metrics)
-                .await
-                .unwrap();
-            let mut done = true;
-            for name in ["funds", "capital", "committee", "projects", "reports"] {
-                done &= projections::runner::wait_for_position(
-                    pool,
-                    name,
-                    head,
-                    std::time::Duration::ZERO,
-                )
-                .await
-                .unwrap();
-            }
-            if done {
-                return;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "the read models did not reach {head}"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
-        }
+        let (pool, store, metrics) = (&self.db.pool, &self.state.store, &self.state.metrics);
+        let timeout = std::time::Duration::from_secs(10);
+        projections::runner::catch_up_all(pool, store, metrics, timeout)
+            .await
+            .unwrap();
     }
 
     /// A manager token and a custodian token of `fund`.

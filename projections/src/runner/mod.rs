@@ -14,9 +14,11 @@ use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::watch;
 
+mod all;
 mod live;
 mod schema;
 mod wait;
+pub use all::{catch_up_all, setup_all};
 pub use live::run;
 pub use schema::{rebuild, schema_hash, setup};
 pub use wait::{stream_types, wait_for_position};
