@@ -23,7 +23,7 @@ pub async fn serve(global: &GlobalOpts, listen: &str, with_workers: bool) -> any
     let (pool, nats, metrics) = prepare(global).await?;
     let (shutdown, _keep_open) = watch::channel(false);
     tokio::spawn(shutdown_on_signal(shutdown.clone()));
-    let workers = with_workers.then(|| spawn_workers(global, &pool, &nats, &metrics, &shutdown));
+    let workers = with_workers.then(|| spawn_worker_runtime(global, &metrics, &shutdown));
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
@@ -72,12 +72,19 @@ async fn prepare(global: &GlobalOpts) -> anyhow::Result<(PgPool, async_nats::Cli
     projections::runner::setup_all(&pool).await?;
     // NATS is a transport, not the record: without it the API still records commands, the
     // read models follow PostgreSQL, and the relay publishes everything once NATS is back.
+    let nats = connect_nats(&global.nats_url, "fundadmin").await?;
+    Ok((pool, nats, Metrics::new()))
+}
+
+/// A NATS client of `nats_url`, connecting in the background if NATS does not answer within
+/// 3 s (then warned about).
+async fn connect_nats(nats_url: &str, name: &str) -> anyhow::Result<async_nats::Client> {
     let nats = async_nats::ConnectOptions::new()
-        .name("fundadmin")
+        .name(name)
         .retry_on_initial_connect()
-        .connect(nats_servers(&global.nats_url))
+        .connect(nats_servers(nats_url))
         .await
-        .with_context(|| format!("NATS_URL {} is not a usable NATS address", global.nats_url))?;
+        .with_context(|| format!("NATS_URL {nats_url} is not a usable NATS address"))?;
     let connected = tokio::time::timeout(Duration::from_secs(3), async {
         while nats.connection_state() != async_nats::connection::State::Connected {
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -86,11 +93,11 @@ async fn prepare(global: &GlobalOpts) -> anyhow::Result<(PgPool, async_nats::Cli
     .await;
     if connected.is_err() {
         tracing::warn!(
-            nats.url = %global.nats_url,
+            nats.url = %nats_url,
             "NATS does not answer; serving from PostgreSQL and retrying (see /readyz)"
         );
     }
-    Ok((pool, nats, Metrics::new()))
+    Ok(nats)
 }
 
 /// The servers of a `NATS_URL`: one URL, or several separated by commas (the nodes of a
@@ -100,6 +107,58 @@ pub fn nats_servers(url: &str) -> Vec<&str> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .collect()
+}
+
+/// Connections the workers of `serve` hold at most in their own pool (the relay, five
+/// projection runners, the scheduler and the report worker, besides their LISTEN and lease
+/// connections).
+const WORKER_POOL_SIZE: usize = 8;
+
+/// `serve`'s workers, on a runtime of their own (two threads) with their own PostgreSQL pool
+/// and NATS connection, so the relay and the projection runners are scheduled by the
+/// operating system beside the request handlers instead of queueing behind them in the
+/// server's runtime: under a full request load an event's way from commit to read model is
+/// a chain of wake-ups, each of which would otherwise wait for the tasks queued before it.
+/// Returns, on the server's runtime, a handle to the workers' result; when they end the rest
+/// of the process is asked to stop.
+fn spawn_worker_runtime(
+    global: &GlobalOpts,
+    metrics: &Metrics,
+    shutdown: &watch::Sender<bool>,
+) -> JoinHandle<anyhow::Result<()>> {
+    let (done, result) = tokio::sync::oneshot::channel();
+    let (global, metrics, stop) = (global.clone(), metrics.clone(), shutdown.clone());
+    let spawned = std::thread::Builder::new()
+        .name("fundadmin-workers".into())
+        .spawn(move || {
+            let outcome = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("fundadmin-worker")
+                .enable_all()
+                .build()
+                .context("starting the workers' runtime")
+                .and_then(|runtime| {
+                    runtime.block_on(async {
+                        let pool = connect_pool(&global.database_url, WORKER_POOL_SIZE)?;
+                        let nats = connect_nats(&global.nats_url, "fundadmin-workers").await?;
+                        spawn_workers(&global, &pool, &nats, &metrics, &stop)
+                            .await
+                            .unwrap_or_else(|join| Err(anyhow::anyhow!("workers panicked: {join}")))
+                    })
+                });
+            let _ = done.send(outcome);
+        });
+    let shutdown = shutdown.clone();
+    tokio::spawn(async move {
+        spawned.context("starting the workers' thread")?;
+        let outcome = result.await.unwrap_or_else(|_| {
+            Err(anyhow::anyhow!(
+                "the workers' thread ended without a result"
+            ))
+        });
+        shutdown.send_replace(true);
+        outcome
+    })
 }
 
 /// Runs every worker until shutdown; when they end (for good or by failing), asks the rest

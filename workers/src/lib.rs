@@ -61,9 +61,12 @@ pub async fn run_all(config: WorkersConfig) -> anyhow::Result<()> {
     run_all_with(config, WorkersOptions::default()).await
 }
 
-/// Runs the relay, every projection runner and the scheduler until shutdown (or until one
-/// fails for good).
+/// Runs the relay, every projection runner, the report worker and the scheduler until
+/// shutdown (or until one fails for good). Each is a task of its own, so they run in parallel
+/// on the runtime's threads and none waits for another's batch; the first to fail stops the
+/// others (they are aborted when the set is dropped).
 pub async fn run_all_with(config: WorkersConfig, options: WorkersOptions) -> anyhow::Result<()> {
+    let mut tasks = tokio::task::JoinSet::new();
     let relay = relay::Relay::new(relay::RelayConfig::new(
         config.pool.clone(),
         config.database_url.clone(),
@@ -72,6 +75,7 @@ pub async fn run_all_with(config: WorkersConfig, options: WorkersOptions) -> any
         config.metrics.clone(),
         config.shutdown.clone(),
     ));
+    tasks.spawn(relay.run());
     let runner = RunnerConfig {
         pool: config.pool.clone(),
         database_url: config.database_url.clone(),
@@ -80,25 +84,32 @@ pub async fn run_all_with(config: WorkersConfig, options: WorkersOptions) -> any
         metrics: config.metrics.clone(),
         shutdown: config.shutdown.clone(),
     };
-    let funds = projections::runner::run(projections::funds::FundsProjection, runner.clone());
-    let capital = projections::runner::run(projections::capital::CapitalProjection, runner.clone());
-    let projects =
-        projections::runner::run(projections::projects::ProjectsProjection, runner.clone());
-    let committee =
-        projections::runner::run(projections::committee::CommitteeProjection, runner.clone());
-    let report_model = projections::runner::run(projections::reports::ReportsProjection, runner);
+    use projections::runner::run;
+    tasks.spawn(run(projections::funds::FundsProjection, runner.clone()));
+    tasks.spawn(run(projections::capital::CapitalProjection, runner.clone()));
+    tasks.spawn(run(
+        projections::projects::ProjectsProjection,
+        runner.clone(),
+    ));
+    tasks.spawn(run(
+        projections::committee::CommitteeProjection,
+        runner.clone(),
+    ));
+    tasks.spawn(run(projections::reports::ReportsProjection, runner));
     let filings = eventstore::Repository::<domain::report::filing::ReportFiling>::new(
         eventstore::EventStore::new(config.pool.clone()),
         1024,
     );
-    let reports = reports::worker::run(
-        &filings,
-        &config.nats,
-        &config.prefix,
-        &options.scheduler_clock,
-        config.shutdown.clone(),
+    let (nats, prefix, clock) = (
+        config.nats.clone(),
+        config.prefix.clone(),
+        options.scheduler_clock.clone(),
     );
-    let scheduler = scheduler::run(scheduler::SchedulerConfig {
+    let shutdown = config.shutdown.clone();
+    tasks.spawn(
+        async move { reports::worker::run(&filings, &nats, &prefix, &clock, shutdown).await },
+    );
+    tasks.spawn(scheduler::run(scheduler::SchedulerConfig {
         interval: options.scheduler_interval,
         clock: options.scheduler_clock.clone(),
         now: options.scheduler_now,
@@ -110,16 +121,13 @@ pub async fn run_all_with(config: WorkersConfig, options: WorkersOptions) -> any
             config.metrics.clone(),
             config.shutdown.clone(),
         )
-    });
-    tokio::try_join!(
-        relay.run(),
-        funds,
-        capital,
-        committee,
-        projects,
-        scheduler,
-        reports,
-        report_model
-    )?;
+    }));
+    while let Some(done) = tasks.join_next().await {
+        match done {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(e),
+            Err(join) => anyhow::bail!("a worker panicked: {join}"),
+        }
+    }
     Ok(())
 }
