@@ -32,7 +32,8 @@ pub async fn serve(global: &GlobalOpts, listen: &str, with_workers: bool) -> any
         workers = with_workers,
         "serving"
     );
-    let state = AppState::new(pool, Some(nats), metrics);
+    let state =
+        AppState::new(pool, Some(nats), metrics).with_token_cache(global.database_url.clone());
     let mut stop = shutdown.subscribe();
     let served = axum::serve(listener, crate::router(state))
         .with_graceful_shutdown(async move {

@@ -64,6 +64,8 @@ pub struct AppState {
     pub started_at: SystemTime,
     /// Today's date for the fund rules (China Standard Time); tests pin it.
     pub clock: Clock,
+    /// Tokens kept in memory once checked (`serve`); `None`: every request reads its token.
+    pub tokens: Option<Arc<crate::auth::cache::TokenCache>>,
 }
 
 impl AppState {
@@ -84,6 +86,7 @@ impl AppState {
             config: ApiConfig::default(),
             started_at: SystemTime::now(),
             clock: clock::system(),
+            tokens: None,
         }
     }
 
@@ -95,6 +98,13 @@ impl AppState {
     /// Today, by the state's clock.
     pub fn today(&self) -> NaiveDate {
         (self.clock)()
+    }
+
+    /// The same state, keeping checked tokens in memory, exact under revocation (see
+    /// [`crate::auth::cache`]); its holder connects to `database_url`.
+    pub fn with_token_cache(mut self, database_url: String) -> Self {
+        self.tokens = Some(crate::auth::cache::TokenCache::start(database_url));
+        self
     }
 
     /// The same state with other limits.

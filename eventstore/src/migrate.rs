@@ -38,6 +38,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0006_access_log",
         include_str!("../../migrations/0006_access_log.sql"),
     ),
+    (
+        7,
+        "0007_token_cache",
+        include_str!("../../migrations/0007_token_cache.sql"),
+    ),
 ];
 
 const LOCK_KEY: i64 = 0x0066_756e_646d_6967; // "fundmig"

@@ -9,6 +9,7 @@
 //! `is_custodian_of`) and the [`FundActor`] extractor, so handlers
 //! never match on roles themselves.
 
+pub mod cache;
 pub mod tokens;
 
 use crate::error::ApiError;
@@ -356,7 +357,7 @@ impl FromRequestParts<AppState> for Authenticated {
             Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
             _ => return Err(ApiError::Unauthenticated("expected Authorization: Bearer")),
         };
-        tokens::authenticate(&state.pool, token).await
+        tokens::authenticate(&state.pool, state.tokens.as_deref(), token).await
     }
 }
 

@@ -1,6 +1,7 @@
 //! Token storage: issue, authenticate, list and revoke. Secrets never leave [`create_token`]
 //! except in the token string it returns; the table holds their sha256 only.
 
+use super::cache::{self, Entry, TokenCache};
 use super::{Authenticated, Principal, Role, Scope};
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
@@ -14,7 +15,7 @@ pub const TOKEN_PREFIX: &str = "fa_";
 
 /// `last_used_at` is refreshed at most this often per token, so authentication does not
 /// write a row on every request.
-const LAST_USED_GRANULARITY_SECS: f64 = 60.0;
+const LAST_USED_GRANULARITY_SECS: f64 = cache::TOUCH_EVERY.as_secs_f64();
 
 const INSERT: &str = "INSERT INTO api_tokens \
      (token_id, secret_hash, role, fund_id, seat, lp_id, agency, funds, label, expires_at, \
@@ -22,8 +23,8 @@ const INSERT: &str = "INSERT INTO api_tokens \
 
 const LOOKUP: &str = "SELECT secret_hash, role, fund_id, seat, lp_id, agency, funds, \
      revoked_at IS NOT NULL, expires_at IS NOT NULL AND expires_at <= now(), \
-     coalesce(extract(epoch FROM now() - last_used_at)::float8, 'infinity'), person_id \
-     FROM api_tokens WHERE token_id = $1";
+     coalesce(extract(epoch FROM now() - last_used_at)::float8, 'infinity'), person_id, \
+     expires_at FROM api_tokens WHERE token_id = $1";
 
 const TOUCH: &str = "UPDATE api_tokens SET last_used_at = now() WHERE token_id = $1";
 
@@ -134,16 +135,85 @@ pub async fn list_tokens(pool: &PgPool) -> anyhow::Result<Vec<TokenInfo>> {
         .collect())
 }
 
-/// Revokes a token; `false` if there is no such token or it was already revoked.
+/// Revokes a token; `false` if there is no such token or it was already revoked. Returns once
+/// every serving process that keeps tokens in memory has forgotten it (see [`cache`]), so the
+/// next request with it is refused whichever process answers; an error if a live process did
+/// not acknowledge within the lease (the revocation is recorded all the same).
 pub async fn revoke_token(pool: &PgPool, token_id: Uuid) -> anyhow::Result<bool> {
-    let client = pool.get().await?;
-    Ok(client.execute(REVOKE, &[&token_id]).await? == 1)
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    tx.execute(
+        "SELECT pg_advisory_xact_lock($1)",
+        &[&cache::REVOCATION_LOCK],
+    )
+    .await?;
+    if tx.execute(REVOKE, &[&token_id]).await? != 1 {
+        return Ok(false);
+    }
+    let number: i64 = tx
+        .query_one("SELECT nextval('token_revocations')", &[])
+        .await?
+        .get(0);
+    tx.execute(
+        "SELECT pg_notify($1, $2)",
+        &[&cache::CHANNEL, &format!("{number} {token_id}")],
+    )
+    .await?;
+    tx.commit().await?;
+    let deadline = std::time::Instant::now() + cache::LEASE + std::time::Duration::from_secs(1);
+    loop {
+        let waiting: i64 = client
+            .query_one(
+                "SELECT count(*) FROM token_cache_holders WHERE acked < $1 \
+                 AND heartbeat_at > now() - make_interval(secs => $2)",
+                &[&number, &cache::LEASE.as_secs_f64()],
+            )
+            .await?
+            .get(0);
+        if waiting == 0 {
+            return Ok(true);
+        }
+        if std::time::Instant::now() > deadline {
+            anyhow::bail!(
+                "token {token_id} is revoked, but {waiting} serving process(es) did not confirm \
+                 forgetting it within {} s",
+                cache::LEASE.as_secs()
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
 }
 
-/// Checks a bearer string against the table (see the module documentation of `auth`).
-pub async fn authenticate(pool: &PgPool, token: &str) -> Result<Authenticated, ApiError> {
+/// Checks a bearer string: from `cache` if it holds the token, else against the table (see
+/// the module documentation of `auth`), remembering it in `cache`.
+pub async fn authenticate(
+    pool: &PgPool,
+    cache: Option<&TokenCache>,
+    token: &str,
+) -> Result<Authenticated, ApiError> {
     const INVALID: ApiError = ApiError::Unauthenticated("invalid token");
     let (token_id, secret) = parse_token(token).ok_or(INVALID)?;
+    if let Some(entry) = cache.and_then(|c| c.get(token_id)) {
+        if !ct_eq(&Sha256::digest(secret), &entry.secret_hash) {
+            return Err(INVALID);
+        }
+        if entry.expires_at.is_some_and(|at| at <= Utc::now()) {
+            return Err(ApiError::Unauthenticated("token expired"));
+        }
+        if entry.touched.elapsed() >= cache::TOUCH_EVERY {
+            let client = pool.get().await?;
+            let touch = client.prepare_cached(TOUCH).await?;
+            client.execute(&touch, &[&token_id]).await?;
+            if let Some(c) = cache {
+                c.touched(token_id);
+            }
+        }
+        return Ok(Authenticated {
+            principal: entry.principal,
+            token_id,
+        });
+    }
+    let generation = cache.map(TokenCache::generation);
     let client = pool.get().await?;
     let stmt = client.prepare_cached(LOOKUP).await?;
     let row = client
@@ -176,9 +246,25 @@ pub async fn authenticate(pool: &PgPool, token: &str) -> Result<Authenticated, A
     };
     let principal = Principal::from_scope(role, scope)
         .map_err(|e| ApiError::internal(anyhow::anyhow!("token {token_id} has {e}")))?;
-    if row.get::<_, f64>(9) >= LAST_USED_GRANULARITY_SECS {
+    let since_used = row.get::<_, f64>(9);
+    let touched = if since_used >= LAST_USED_GRANULARITY_SECS {
         let touch = client.prepare_cached(TOUCH).await?;
         client.execute(&touch, &[&token_id]).await?;
+        std::time::Instant::now()
+    } else {
+        let ago = std::time::Duration::from_secs_f64(since_used.max(0.0));
+        std::time::Instant::now()
+            .checked_sub(ago)
+            .unwrap_or_else(std::time::Instant::now)
+    };
+    if let (Some(cache), Some(generation)) = (cache, generation) {
+        let entry = Entry {
+            secret_hash: stored,
+            principal: principal.clone(),
+            expires_at: row.get(11),
+            touched,
+        };
+        cache.remember(token_id, generation, entry);
     }
     Ok(Authenticated {
         principal,
