@@ -8,7 +8,9 @@
 //!   API's peak RSS, and the yardstick measured in the same run.
 //! - `report` (`bench/report.rs`): report generation on a synthetic fund of 500 investments
 //!   and 50,000 events built through the domain commands.
-//! - `all` (`bench/all.rs`): the three in one run, each in a process of its own, then one
+//! - `rebuild` (`bench/rebuild.rs`): the rebuild of every read model from the log, on
+//!   synthetic funds of 50,000 events each; `rebuild-measure` again on what it seeded.
+//! - `all` (`bench/all.rs`): the four in one run, each in a process of its own, then one
 //!   table and one JSON document combining them.
 
 use anyhow::{bail, Context};
@@ -23,6 +25,8 @@ mod append;
 mod http;
 #[path = "bench/procfs.rs"]
 mod procfs;
+#[path = "bench/rebuild.rs"]
+mod rebuild;
 #[path = "bench/report.rs"]
 mod report;
 #[path = "bench/rest.rs"]
@@ -53,22 +57,36 @@ async fn main() -> anyhow::Result<()> {
         "rest" => return rest::run(&base).await,
         // The second half of `report`, in a fresh process, on the database it seeded.
         "report-measure" => return report::measure(&connect_pool(&url, 8)?).await,
+        "rebuild-measure" => {
+            let url = eventstore::pool::with_database(&base, rebuild::DATABASE);
+            return rebuild::measure(&connect_pool(&url, 8)?).await;
+        }
+        "rebuild" => {
+            let url = eventstore::pool::with_database(&base, rebuild::DATABASE);
+            recreate_database(&base, rebuild::DATABASE).await?;
+            migrate(&url).await?;
+            return rebuild::run(&connect_pool(&url, 8)?).await;
+        }
         "append" | "report" => {}
-        _ => bail!("unknown benchmark {what:?}; known: all, append, rest, report"),
+        _ => bail!("unknown benchmark {what:?}; known: all, append, rest, report, rebuild"),
     }
     recreate_database(&base, "fundadmin_bench").await?;
-    {
-        let (mut client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
-        let conn = tokio::spawn(conn);
-        eventstore::migrate::run(&mut client).await?;
-        drop(client);
-        let _ = conn.await;
-    }
+    migrate(&url).await?;
     let pool = connect_pool(&url, 40)?;
     if what == "report" {
         return report::run(&pool).await;
     }
     append::run(&pool, &url, seconds).await
+}
+
+/// Applies the migrations to the database at `url`.
+async fn migrate(url: &str) -> anyhow::Result<()> {
+    let (mut client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+    let conn = tokio::spawn(conn);
+    eventstore::migrate::run(&mut client).await?;
+    drop(client);
+    let _ = conn.await;
+    Ok(())
 }
 
 /// The machine: cores, architecture, CPU model.

@@ -1,13 +1,13 @@
-//! `fundadmin-bench all`: the whole suite in one run. Runs `append`, `rest` and `report`,
-//! each in a process of its own (this binary again), shows each one's table as it ends,
-//! then prints one table of the targets and one JSON document combining the three.
-//! `BENCH_SKIP` (comma separated: `append`, `rest`, `report`) leaves parts out.
+//! `fundadmin-bench all`: the whole suite in one run. Runs `append`, `rest`, `report` and
+//! `rebuild`, each in a process of its own (this binary again), shows each one's table as it
+//! ends, then prints one table of the targets and one JSON document combining them.
+//! `BENCH_SKIP` (comma separated: `append`, `rest`, `report`, `rebuild`) leaves parts out.
 
 use anyhow::Context;
 use serde_json::{json, Value};
 
 /// The parts, in the order they run.
-const PARTS: [&str; 3] = ["append", "rest", "report"];
+const PARTS: [&str; 4] = ["append", "rest", "report", "rebuild"];
 
 /// Runs the suite.
 pub async fn run() -> anyhow::Result<()> {
@@ -114,7 +114,10 @@ fn targets(r: &serde_json::Map<String, Value>) -> Vec<Value> {
         ),
         row(
             "rebuild of the projects read model, events/s".into(),
-            f(rest.map(|v| &v["rebuild"]["projects"]["events_per_s"])),
+            // The rebuild part's (50,000 events a fund); without it the rest part's.
+            f(r.get("rebuild")
+                .map(|v| &v["measures"]["projects"]["events_per_s"]))
+            .or(f(rest.map(|v| &v["rebuild"]["projects"]["events_per_s"]))),
             "≥ 100000",
             |v| v >= 100_000.0,
         ),

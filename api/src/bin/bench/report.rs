@@ -481,9 +481,9 @@ fn stream_append<A: Aggregate>(id: &str, s: &Stream<A>, metadata: &Metadata) -> 
 }
 
 /// One aggregate's events and the state folded from them.
-struct Stream<A: Aggregate> {
+pub(crate) struct Stream<A: Aggregate> {
     state: A,
-    events: Vec<A::Event>,
+    pub(crate) events: Vec<A::Event>,
 }
 
 impl<A: Aggregate> Default for Stream<A> {
@@ -727,14 +727,14 @@ impl Padding {
 }
 
 /// A synthetic fund's streams.
-struct Synthetic {
+pub(crate) struct Synthetic {
     copy: u32,
-    fund_id: FundId,
-    fund: Stream<Fund>,
-    committee: Stream<Committee>,
-    projects: BTreeMap<ProjectId, Stream<Project>>,
-    resolutions: BTreeMap<ResolutionId, Stream<Resolution>>,
-    cases: BTreeMap<ExemptionCaseId, Stream<ExemptionCase>>,
+    pub(crate) fund_id: FundId,
+    pub(crate) fund: Stream<Fund>,
+    pub(crate) committee: Stream<Committee>,
+    pub(crate) projects: BTreeMap<ProjectId, Stream<Project>>,
+    pub(crate) resolutions: BTreeMap<ResolutionId, Stream<Resolution>>,
+    pub(crate) cases: BTreeMap<ExemptionCaseId, Stream<ExemptionCase>>,
     movements: u64,
     padding: Padding,
     investments: u64,
@@ -746,7 +746,7 @@ struct Synthetic {
 impl Synthetic {
     /// Builds copy `copy` of the synthetic fund, padded to [`TARGET_EVENTS`]: once without
     /// padding to count, then with it.
-    fn build(copy: u32) -> anyhow::Result<Synthetic> {
+    pub(crate) fn build(copy: u32) -> anyhow::Result<Synthetic> {
         let bare = Synthetic::run(copy, None)?;
         let (base, offered) = (bare.event_count(), bare.padding.offered);
         let wanted = TARGET_EVENTS.saturating_sub(base) as u64;
