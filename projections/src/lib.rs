@@ -49,12 +49,32 @@ impl Write {
     }
 }
 
+/// The set-based form of one of a projection's [`Projection::STATEMENTS`]: the runner runs it
+/// once for many writes of that statement instead of once per write.
+///
+/// Its SQL takes one array per parameter of the statement, in the same order (`$k` holds
+/// every write's `$k`, its element type declared by a cast such as `$1::uuid[]`), and must
+/// leave the tables as running the statement for each element would, in any order: the
+/// elements never share a key. A write's key (the parameters [`SetForm::key`] names) must
+/// identify everything it reads and writes, so that writes of set forms with different keys
+/// commute whatever their statements; writes with one key keep their order. See the runner's
+/// `writes` module for how a batch is put in rounds.
+pub struct SetForm {
+    /// The statement it replaces (an index into [`Projection::STATEMENTS`]).
+    pub statement: usize,
+    /// The SQL over arrays of the statement's parameters (usually `unnest`).
+    pub sql: &'static str,
+    /// The parameters (0-based) forming the write's key.
+    pub key: &'static [usize],
+}
+
 /// A read model fed by the event log.
 ///
 /// Applying an event is pure: [`Projection::writes`] says which statements to run, and the
 /// runner runs them. Statements read what they need in SQL (`SET n = n + $1`, upserts), never
 /// from the results of earlier statements, so the runner can send a whole batch in one go
-/// (pipelined, executed in order) instead of one round trip per event.
+/// (pipelined, executed in order) instead of one round trip per event, and, for statements
+/// with a [`SetForm`], many writes in one execution.
 pub trait Projection: Send + Sync + 'static {
     /// Unique name; also the checkpoint's name.
     const NAME: &'static str;
@@ -68,6 +88,9 @@ pub trait Projection: Send + Sync + 'static {
     const DROP: &'static str;
     /// Every statement [`Projection::writes`] uses, prepared once per connection.
     const STATEMENTS: &'static [&'static str];
+    /// Set-based forms of some of the statements (at most one each); a statement without one
+    /// runs once per write, and orders the batch around it.
+    const SET_FORMS: &'static [SetForm] = &[];
 
     /// The statements that apply one event, in order. Called at most once per event and in
     /// stream order; an event it does not care about gives no statements.

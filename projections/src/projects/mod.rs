@@ -389,6 +389,7 @@ impl Projection for ProjectsProjection {
     const SCHEMA: &'static str = sql::SCHEMA;
     const DROP: &'static str = sql::DROP;
     const STATEMENTS: &'static [&'static str] = sql::STATEMENTS;
+    const SET_FORMS: &'static [crate::SetForm] = sql::SET_FORMS;
 
     fn writes(&self, event: &RecordedEvent) -> anyhow::Result<Vec<Write>> {
         if event.stream_type == Project::STREAM_TYPE {

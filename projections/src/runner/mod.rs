@@ -8,7 +8,6 @@
 //! repair compares every stream's head with the applied versions and fills what NATS lost.
 
 use crate::Projection;
-use anyhow::Context;
 use eventstore::{EventStore, Metrics, PgPool, Position, RecordedEvent};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -18,10 +17,12 @@ mod all;
 mod live;
 mod schema;
 mod wait;
+mod writes;
 pub use all::{catch_up_all, setup_all};
 pub use live::run;
 pub use schema::{rebuild, schema_hash, setup};
 pub use wait::{stream_types, wait_for_position};
+use writes::execute_writes;
 
 /// Events read from the PostgreSQL feed per batch.
 const CATCH_UP_BATCH: i64 = 2000;
@@ -191,50 +192,6 @@ pub(crate) async fn lock_projection(
     )
     .await
     .map(|_| ())
-}
-
-/// Writes in flight at once when a batch is applied.
-const PIPELINE_DEPTH: usize = 512;
-
-/// Runs the writes of `events`, in order, pipelined: statements are prepared first, then
-/// every execute of a chunk is sent before the first answer is awaited. PostgreSQL runs them
-/// in the order sent.
-async fn execute_writes<P: Projection>(
-    projection: &P,
-    tx: &deadpool_postgres::Transaction<'_>,
-    events: &[&RecordedEvent],
-) -> anyhow::Result<()> {
-    let mut statements = Vec::with_capacity(P::STATEMENTS.len());
-    for sql in P::STATEMENTS {
-        statements.push(tx.prepare_cached(sql).await?);
-    }
-    let mut writes = Vec::with_capacity(events.len());
-    for event in events {
-        let of_event = projection
-            .writes(event)
-            .with_context(|| format!("{} applying {}", P::NAME, event.event_id))?;
-        writes.extend(of_event);
-    }
-    for chunk in writes.chunks(PIPELINE_DEPTH) {
-        let mut sends = Vec::with_capacity(chunk.len());
-        for write in chunk {
-            let statement = statements
-                .get(write.statement)
-                .with_context(|| format!("{}: no statement {}", P::NAME, write.statement))?;
-            sends.push(async move {
-                let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = write
-                    .params
-                    .iter()
-                    .map(|p| p.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
-                    .collect();
-                tx.execute(statement, &params).await
-            });
-        }
-        futures::future::try_join_all(sends)
-            .await
-            .with_context(|| format!("{} writing a batch", P::NAME))?;
-    }
-    Ok(())
 }
 
 /// Reads the PostgreSQL feed from the checkpoint to its end; returns events applied.

@@ -20,6 +20,7 @@ use projections::projects::ProjectsProjection;
 use projections::runner::{catch_up, setup};
 use uuid::Uuid;
 
+mod batched;
 pub mod post;
 mod sub_fund;
 

@@ -41,7 +41,7 @@ fn facts() -> SubFundFacts {
 
 /// The sub-fund project taken to post-investment: 20,000,000 committed, signed 2024-08-01,
 /// 50,000,000 of the sub-fund called by 2024-09-01.
-async fn committed(h: &mut History, fund: FundId) -> ProjectId {
+pub(super) async fn committed(h: &mut History, fund: FundId) -> ProjectId {
     let project = ProjectId(Uuid::now_v7());
     let dd = DueDiligenceKind::ALL
         .into_iter()
@@ -114,7 +114,7 @@ async fn committed(h: &mut History, fund: FundId) -> ProjectId {
 }
 
 /// The sub-fund reports a portfolio investment in `city`.
-fn reported(company: &str, city: &str, amount: Money, on: &str) -> C {
+pub(super) fn reported(company: &str, city: &str, amount: Money, on: &str) -> C {
     C::ReportSubFundInvestment {
         company: company.into(),
         city: city.into(),
