@@ -34,7 +34,7 @@ pub mod verify;
 pub use metrics::Metrics;
 pub use pool::{connect_pool, PgPool};
 pub use repository::{CommandError, CommandOutcome, Repository, Snapshot};
-pub use store::{AppendError, EventStore, StoreError};
+pub use store::{AppendError, EventStore, FeedPage, StoreError};
 pub use types::{
     AppendResult, ExpectedVersion, Metadata, NewEvent, Position, RecordedEvent, StreamAppend,
     StreamCheck,

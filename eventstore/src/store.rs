@@ -186,6 +186,71 @@ impl EventStore {
         Ok(rows.iter().map(row_to_event).collect())
     }
 
+    /// Like [`EventStore::read_feed`], for a reader of `stream_types` only: the page covers
+    /// the same `limit` events of any type, but only those of `stream_types` come whole; of the
+    /// others only the count and the page's last position and recording time (their payloads
+    /// and metadata are neither sent nor decoded).
+    pub async fn read_feed_of(
+        &self,
+        after: Position,
+        limit: i64,
+        stream_types: &[&str],
+    ) -> Result<FeedPage, StoreError> {
+        let client = self.pool.get().await?;
+        let wanted = "e.stream_type = ANY($4)";
+        let cols = prefixed_columns("e")
+            .replace(
+                "e.payload",
+                &format!("CASE WHEN {wanted} THEN e.payload END"),
+            )
+            .replace(
+                "e.metadata",
+                &format!("CASE WHEN {wanted} THEN e.metadata END"),
+            );
+        let stmt = client
+            .prepare_cached(&format!(
+                // The plan of `read_feed` (see there).
+                "SELECT {wanted}, {cols} FROM ( \
+                     SELECT tx_id, global_position FROM events \
+                     WHERE (tx_id, global_position) > ($1::text::xid8, $2) \
+                       AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) \
+                     ORDER BY tx_id, global_position LIMIT $3) k \
+                 CROSS JOIN LATERAL ( \
+                     SELECT * FROM events x WHERE x.global_position = k.global_position \
+                     OFFSET 0) e \
+                 ORDER BY k.tx_id, k.global_position"
+            ))
+            .await?;
+        let rows = client
+            .query(
+                &stmt,
+                &[
+                    &after.tx_id.to_string(),
+                    &after.global_position,
+                    &limit,
+                    &stream_types,
+                ],
+            )
+            .await?;
+        let last = rows.last().map(|r| {
+            let at = Position {
+                global_position: r.get(1),
+                tx_id: r.get(2),
+            };
+            (at, r.get(12))
+        });
+        let events = rows
+            .iter()
+            .filter(|r| r.get::<_, bool>(0))
+            .map(|r| row_to_event_at(r, 1))
+            .collect();
+        Ok(FeedPage {
+            events,
+            read: rows.len(),
+            last,
+        })
+    }
+
     /// The feed position of the event at `global_position`, if it exists.
     pub async fn position_of(&self, global_position: i64) -> Result<Option<Position>, StoreError> {
         let client = self.pool.get().await?;
@@ -271,20 +336,36 @@ fn prefixed_columns(alias: &str) -> String {
 
 /// Reads a row selected with [`EVENT_COLUMNS`].
 pub fn row_to_event(row: &Row) -> RecordedEvent {
-    let hash: Vec<u8> = row.get(12);
+    row_to_event_at(row, 0)
+}
+
+/// Reads [`EVENT_COLUMNS`] selected from column `at` on.
+fn row_to_event_at(row: &Row, at: usize) -> RecordedEvent {
+    let hash: Vec<u8> = row.get(at + 12);
     RecordedEvent {
-        global_position: row.get(0),
-        tx_id: row.get(1),
-        event_id: row.get::<_, Uuid>(2),
-        stream_id: row.get(3),
-        stream_type: row.get(4),
-        stream_version: row.get(5),
-        event_type: row.get(6),
-        schema_version: row.get(7),
-        payload: row.get(8),
-        metadata: row.get(9),
-        effective_at: row.get(10),
-        recorded_at: row.get(11),
+        global_position: row.get(at),
+        tx_id: row.get(at + 1),
+        event_id: row.get::<_, Uuid>(at + 2),
+        stream_id: row.get(at + 3),
+        stream_type: row.get(at + 4),
+        stream_version: row.get(at + 5),
+        event_type: row.get(at + 6),
+        schema_version: row.get(at + 7),
+        payload: row.get(at + 8),
+        metadata: row.get(at + 9),
+        effective_at: row.get(at + 10),
+        recorded_at: row.get(at + 11),
         hash: hex::encode(hash),
     }
+}
+
+/// A page of the feed for a reader of some stream types ([`EventStore::read_feed_of`]).
+#[derive(Debug, Default)]
+pub struct FeedPage {
+    /// The events of those types, in feed order.
+    pub events: Vec<RecordedEvent>,
+    /// How many events of any type the page covered.
+    pub read: usize,
+    /// The position and recording time of the page's last event, of any type.
+    pub last: Option<(Position, DateTime<Utc>)>,
 }

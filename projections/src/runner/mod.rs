@@ -8,7 +8,7 @@
 //! repair compares every stream's head with the applied versions and fills what NATS lost.
 
 use crate::Projection;
-use eventstore::{EventStore, Metrics, PgPool, Position, RecordedEvent};
+use eventstore::{EventStore, FeedPage, Metrics, PgPool, Position, RecordedEvent};
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -194,7 +194,9 @@ pub(crate) async fn lock_projection(
     .map(|_| ())
 }
 
-/// Reads the PostgreSQL feed from the checkpoint to its end; returns events applied.
+/// Reads the PostgreSQL feed from the checkpoint to its end; returns events applied. Events
+/// of other stream types are only counted (their payloads are not read), and move the
+/// checkpoint with the rest of their page.
 pub async fn catch_up<P: Projection>(
     projection: &P,
     pool: &PgPool,
@@ -203,24 +205,31 @@ pub async fn catch_up<P: Projection>(
 ) -> anyhow::Result<u64> {
     let mut total = 0u64;
     let from = checkpoint(pool, P::NAME).await?;
-    let mut events = store.read_feed(from, CATCH_UP_BATCH).await?;
+    let mut page = store
+        .read_feed_of(from, CATCH_UP_BATCH, P::STREAM_TYPES)
+        .await?;
     loop {
-        let Some(last) = events.last() else {
+        let Some((last, recorded_at)) = page.last else {
             return Ok(total);
         };
-        let full = events.len() as i64 == CATCH_UP_BATCH;
-        // The next batch is read while this one is applied.
+        let full = page.read as i64 == CATCH_UP_BATCH;
+        // The next page is read while this one is applied.
         let next = async {
             if full {
-                store.read_feed(last.position(), CATCH_UP_BATCH).await
+                store
+                    .read_feed_of(last, CATCH_UP_BATCH, P::STREAM_TYPES)
+                    .await
             } else {
-                Ok(Vec::new())
+                Ok(FeedPage::default())
             }
         };
-        let (applied, next) = tokio::join!(apply_batch(projection, pool, store, &events), next);
+        let (applied, next) = tokio::join!(
+            apply_events(projection, pool, store, &page.events, Some(last)),
+            next
+        );
         total += applied? as u64;
-        report(metrics, P::NAME, "postgres", &events);
-        events = next?;
+        report_at(metrics, P::NAME, "postgres", (last, recorded_at), page.read);
+        page = next?;
     }
 }
 
@@ -267,11 +276,27 @@ pub async fn repair<P: Projection>(
 }
 
 fn report(metrics: &Metrics, name: &str, source: &str, events: &[RecordedEvent]) {
-    let Some(last) = events.iter().max_by_key(|e| e.position()) else {
-        return;
-    };
+    if let Some(last) = events.iter().max_by_key(|e| e.position()) {
+        report_at(
+            metrics,
+            name,
+            source,
+            (last.position(), last.recorded_at),
+            events.len(),
+        );
+    }
+}
+
+/// Reports `count` events read from `source`, the last at `last` (position, recording time).
+fn report_at(
+    metrics: &Metrics,
+    name: &str,
+    source: &str,
+    last: (Position, chrono::DateTime<chrono::Utc>),
+    count: usize,
+) {
     let labels = format!("projection=\"{name}\"");
-    let lag = (chrono::Utc::now() - last.recorded_at)
+    let lag = (chrono::Utc::now() - last.1)
         .num_microseconds()
         .unwrap_or(0) as f64
         / 1e6;
@@ -285,13 +310,13 @@ fn report(metrics: &Metrics, name: &str, source: &str, events: &[RecordedEvent])
         "fundadmin_projection_position",
         &labels,
         "Global position of the last event the projection applied.",
-        last.global_position as f64,
+        last.0.global_position as f64,
     );
     metrics.add(
         "fundadmin_projection_events_total",
         &format!("{labels},source=\"{source}\""),
         "Events the projection has read, by source (postgres feed or nats).",
-        events.len() as f64,
+        count as f64,
     );
 }
 
