@@ -102,6 +102,11 @@ async fn apply_events<P: Projection>(
     let mut client = pool.get().await?;
     let tx = client.transaction().await?;
     lock_projection(&tx, P::NAME).await?;
+    // Every statement of a batch reaches its rows by key. A generic plan made while a table
+    // was small (a rebuild starts from empty tables) would otherwise go on scanning the table
+    // whole as it grows: the projects' set forms, joined by key as a hash join over a
+    // sequential scan, scanned `rm_projects` a thousand times in a rebuild of 38,000 events.
+    tx.batch_execute("SET LOCAL enable_seqscan = off").await?;
     let relevant: Vec<&RecordedEvent> = events
         .iter()
         .filter(|e| P::STREAM_TYPES.contains(&e.stream_type.as_str()))
