@@ -120,8 +120,8 @@ async fn seed(
         let date = |i: usize, n: usize, last: &[NaiveDate]| {
             streams[i].2[n].effective_at.unwrap_or(last[i])
         };
-        for i in 0..streams.len() {
-            if !streams[i].2.is_empty() {
+        for (i, (_, _, events)) in streams.iter().enumerate() {
+            if !events.is_empty() {
                 heap.push(Reverse((date(i, 0, &last), i)));
             }
         }
