@@ -75,6 +75,22 @@ pub struct EventStore {
     pub(crate) writer: Arc<Writer>,
 }
 
+/// The rest of a feed page's query after its columns (of the events as `e`): `$1`, `$2` the
+/// position after which it starts, `$3` its length. The positions come from an ordered
+/// index-only scan of the feed order; each row is then fetched by its global position in a
+/// LATERAL subquery that the planner cannot turn into a hash join. Planned any other way (a
+/// bitmap scan and a sort of the whole tail, or a sequential scan joined by hash, both seen
+/// with generic plans) each batch of a far-behind reader costs O(events).
+const FEED_PAGE: &str = "FROM ( \
+         SELECT tx_id, global_position FROM events \
+         WHERE (tx_id, global_position) > ($1::text::xid8, $2) \
+           AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) \
+         ORDER BY tx_id, global_position LIMIT $3) k \
+     CROSS JOIN LATERAL ( \
+         SELECT * FROM events x WHERE x.global_position = k.global_position \
+         OFFSET 0) e \
+     ORDER BY k.tx_id, k.global_position";
+
 impl EventStore {
     /// A store over `pool`. Its group-commit workers and its NOTIFY task start with the
     /// first append.
@@ -160,20 +176,7 @@ impl EventStore {
         let client = self.pool.get().await?;
         let stmt = client
             .prepare_cached(&format!(
-                // The positions come from an ordered index-only scan of the feed order; each
-                // row is then fetched by its global position in a LATERAL subquery that the
-                // planner cannot turn into a hash join. Planned any other way (a bitmap scan
-                // and a sort of the whole tail, or a sequential scan joined by hash, both seen
-                // with generic plans) each batch of a far-behind reader costs O(events).
-                "SELECT {cols} FROM ( \
-                     SELECT tx_id, global_position FROM events \
-                     WHERE (tx_id, global_position) > ($1::text::xid8, $2) \
-                       AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) \
-                     ORDER BY tx_id, global_position LIMIT $3) k \
-                 CROSS JOIN LATERAL ( \
-                     SELECT * FROM events x WHERE x.global_position = k.global_position \
-                     OFFSET 0) e \
-                 ORDER BY k.tx_id, k.global_position",
+                "SELECT {cols} {FEED_PAGE}",
                 cols = prefixed_columns("e")
             ))
             .await?;
@@ -208,18 +211,7 @@ impl EventStore {
                 &format!("CASE WHEN {wanted} THEN e.metadata END"),
             );
         let stmt = client
-            .prepare_cached(&format!(
-                // The plan of `read_feed` (see there).
-                "SELECT {wanted}, {cols} FROM ( \
-                     SELECT tx_id, global_position FROM events \
-                     WHERE (tx_id, global_position) > ($1::text::xid8, $2) \
-                       AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) \
-                     ORDER BY tx_id, global_position LIMIT $3) k \
-                 CROSS JOIN LATERAL ( \
-                     SELECT * FROM events x WHERE x.global_position = k.global_position \
-                     OFFSET 0) e \
-                 ORDER BY k.tx_id, k.global_position"
-            ))
+            .prepare_cached(&format!("SELECT {wanted}, {cols} {FEED_PAGE}"))
             .await?;
         let rows = client
             .query(
